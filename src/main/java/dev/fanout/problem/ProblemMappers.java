@@ -1,0 +1,91 @@
+package dev.fanout.problem;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+/**
+ * The one place where failures become answers. Every error leaves as
+ * problem+json; none carries a stack trace, SQL, a class name or a host name.
+ * What a client needs is in {@code detail}; what an operator needs is in the log.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return answer(e.toProblem());
+    }
+
+    @ServerExceptionMapper
+    public Response invalidInput(ConstraintViolationException e) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(ProblemMappers::fieldError)
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        return answer(new Problem(ProblemTypes.of("validation"), "Invalid request", 422,
+                "The request body breaks " + errors.size() + " rule(s); see errors", errors));
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e) {
+        return answer(new Problem(ProblemTypes.of("malformed-json"), "Malformed JSON", 400,
+                "The request body is not valid JSON of the expected shape"));
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e) {
+        return malformedJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e);
+        }
+        Response.StatusType statusType = Response.Status.fromStatusCode(status);
+        String title = statusType != null ? statusType.getReasonPhrase() : "Request refused";
+        return answer(new Problem(ProblemTypes.ABOUT_BLANK, title, status, HttpDetails.of(status)));
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e) {
+        String reference = UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected failure, reference %s", reference);
+        return answer(new Problem(ProblemTypes.ABOUT_BLANK, "Internal Server Error", 500,
+                "An unexpected error occurred; quote reference " + reference + " when reporting it"));
+    }
+
+    public static Response answer(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    private static Problem.FieldError fieldError(ConstraintViolation<?> violation) {
+        return new Problem.FieldError(leafName(violation.getPropertyPath()), violation.getMessage());
+    }
+
+    /** {@code create.request.email} is our method and parameter names; the client only knows {@code email}. */
+    private static String leafName(Path path) {
+        String name = "";
+        for (Path.Node node : path) {
+            if (node.getName() != null) {
+                name = node.getName();
+            }
+        }
+        return name;
+    }
+}

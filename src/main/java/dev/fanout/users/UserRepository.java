@@ -1,0 +1,80 @@
+package dev.fanout.users;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.exception.ConstraintViolationException;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepository;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+
+/** The {@code users} table. Callers own the session or transaction scope. */
+@ApplicationScoped
+public class UserRepository implements PanacheRepository<User> {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String EMAIL_CONSTRAINT = "users_email_key";
+
+    public Uni<User> findExisting(long id) {
+        return findById(id)
+                .onItem().ifNull().failWith(() -> new UserNotFoundException(id));
+    }
+
+    /** Keyset pagination: the next {@code size} users with an id above {@code afterId}, in id order. */
+    public Uni<List<User>> pageAfter(long afterId, int size) {
+        return find("id > ?1", Sort.by("id"), afterId)
+                .range(0, size - 1)
+                .list();
+    }
+
+    /** Inserts, and flushes at once so that a taken email surfaces here as a 409, not at commit. */
+    public Uni<User> create(CreateUserRequest request) {
+        User user = new User();
+        user.email = request.email();
+        user.displayName = request.displayName();
+        user.plan = request.plan();
+        user.createdAt = now();
+        user.updatedAt = user.createdAt;
+        return persistAndFlush(user)
+                .onFailure(UserRepository::isEmailTaken).transform(taken -> new EmailTakenException());
+    }
+
+    public Uni<User> update(User user, UpdateUserRequest changes) {
+        if (changes.email() != null) {
+            user.email = changes.email();
+        }
+        if (changes.displayName() != null) {
+            user.displayName = changes.displayName();
+        }
+        if (changes.plan() != null) {
+            user.plan = changes.plan();
+        }
+        user.updatedAt = now();
+        return flush()
+                .replaceWith(user)
+                .onFailure(UserRepository::isEmailTaken).transform(taken -> new EmailTakenException());
+    }
+
+    /** PostgreSQL keeps microseconds; truncating here makes the answer equal what a later read returns. */
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    static boolean isEmailTaken(Throwable failure) {
+        // Hibernate Reactive usually converts the driver's error; the raw one may surface too.
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConstraintViolationException violation) {
+                return EMAIL_CONSTRAINT.equals(violation.getConstraintName());
+            }
+            if (cause instanceof PgException pg) {
+                return UNIQUE_VIOLATION.equals(pg.getSqlState()) && EMAIL_CONSTRAINT.equals(pg.getConstraint());
+            }
+        }
+        return false;
+    }
+}

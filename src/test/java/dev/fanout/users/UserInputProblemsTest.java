@@ -1,0 +1,99 @@
+package dev.fanout.users;
+
+import static dev.fanout.support.ProblemAssertions.assertProblem;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.fanout.support.TestUsers;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Every class of bad input gets its own 4xx problem, never a 500, and never an internal detail. */
+@QuarkusTest
+class UserInputProblemsTest {
+
+    private static final int BODY_LIMIT_BYTES = 64 * 1024;
+
+    @Test
+    void nonNumericOrOutOfRangeIdIs400() {
+        for (String id : List.of("abc", "1.5", "-3", "0", "99999999999999999999", "1e3", "%20")) {
+            assertProblem(given().get("/users/" + id).then(), 400);
+            assertProblem(given().delete("/users/" + id).then(), 400);
+            assertProblem(given().contentType(ContentType.JSON).body("{}").patch("/users/" + id).then(), 400);
+        }
+    }
+
+    @Test
+    void malformedJsonIs400() {
+        for (String body : List.of("{\"email\":", "not json", "{\"email\":\"a@example.com\",}", "[1,2]",
+                "{\"email\":\"a@example.com\",\"displayName\":{\"nested\":1},\"plan\":\"pro\"}")) {
+            assertProblem(given().contentType(ContentType.JSON).body(body).post("/users").then(), 400);
+        }
+        long id = TestUsers.create();
+        assertProblem(given().contentType(ContentType.JSON).body("{\"plan\":").patch("/users/" + id).then(), 400);
+    }
+
+    @Test
+    void wrongContentTypeIs415() {
+        assertProblem(given().contentType(ContentType.TEXT).body(TestUsers.body(TestUsers.uniqueEmail(), "A", "pro"))
+                .post("/users").then(), 415);
+        assertProblem(given().contentType(ContentType.XML).body("<user/>").post("/users").then(), 415);
+    }
+
+    @Test
+    void oversizedBodyIs413() {
+        String huge = TestUsers.body(TestUsers.uniqueEmail(), "x".repeat(BODY_LIMIT_BYTES), "pro");
+
+        assertProblem(given().contentType(ContentType.JSON).body(huge).post("/users").then(), 413);
+    }
+
+    @Test
+    void validationFailuresAre422AndNameTheFields() {
+        var answer = given().contentType(ContentType.JSON)
+                .body(TestUsers.body("not-an-email", " ", "gold"))
+                .post("/users").then();
+
+        assertProblem(answer, 422);
+        assertThat(answer.extract().jsonPath().getList("errors.field"))
+                .containsExactlyInAnyOrder("email", "displayName", "plan");
+    }
+
+    @Test
+    void unknownPlanIs422() {
+        assertProblem(given().contentType(ContentType.JSON).body(TestUsers.body(TestUsers.uniqueEmail(), "A", "enterprise"))
+                .post("/users").then(), 422);
+        long id = TestUsers.create();
+        assertProblem(given().contentType(ContentType.JSON).body("{\"plan\":\"PRO\"}").patch("/users/" + id).then(), 422);
+    }
+
+    @Test
+    void overLongFieldsAre422() {
+        String longLocalPart = "a".repeat(250) + "@example.com";
+        assertProblem(given().contentType(ContentType.JSON).body(TestUsers.body(longLocalPart, "A", "pro"))
+                .post("/users").then(), 422);
+        assertProblem(given().contentType(ContentType.JSON)
+                .body(TestUsers.body(TestUsers.uniqueEmail(), "n".repeat(201), "pro")).post("/users").then(), 422);
+    }
+
+    @Test
+    void missingFieldsAndMissingBodyAre422() {
+        assertProblem(given().contentType(ContentType.JSON).body("{\"email\":\"b@example.com\"}").post("/users").then(), 422);
+        assertProblem(given().contentType(ContentType.JSON).post("/users").then(), 422);
+    }
+
+    @Test
+    void blankPatchFieldsAre422() {
+        long id = TestUsers.create();
+        assertProblem(given().contentType(ContentType.JSON).body("{\"displayName\":\"   \"}").patch("/users/" + id).then(), 422);
+    }
+
+    @Test
+    void unknownRouteAndMethodAreProblems() {
+        assertProblem(given().get("/no-such-route").then(), 404);
+        assertProblem(given().put("/users/1").then(), 405);
+    }
+}
