@@ -1,0 +1,515 @@
+# Offline plan-mode tests with a mocked AWS provider (tests/mocks). Each
+# assertion reads the planned configuration, so each fails if the
+# configuration it guards regresses.
+
+mock_provider "aws" {
+  source          = "./tests/mocks"
+  override_during = plan
+}
+
+variables {
+  project     = "fanout"
+  environment = "test"
+  aws_region  = "eu-central-1"
+}
+
+run "defaults" {
+  command = plan
+
+  # --- every function: log group, alarms, and a trigger ---------------------
+
+  assert {
+    condition = alltrue([
+      for k, f in aws_lambda_function.this :
+      f.logging_config[0].log_group == aws_cloudwatch_log_group.function[k].name
+      && aws_cloudwatch_log_group.function[k].name == "/aws/lambda/${f.function_name}"
+      && aws_cloudwatch_log_group.function[k].retention_in_days == var.log_retention_days
+    ])
+    error_message = "Every function must log to its own log group with retention."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, f in aws_lambda_function.this :
+      aws_cloudwatch_metric_alarm.function_errors[k].dimensions.FunctionName == f.function_name
+      && aws_cloudwatch_metric_alarm.function_throttles[k].dimensions.FunctionName == f.function_name
+      && aws_cloudwatch_metric_alarm.function_duration_p99[k].dimensions.FunctionName == f.function_name
+      && aws_cloudwatch_metric_alarm.function_duration_p99[k].extended_statistic == "p99"
+    ])
+    error_message = "Every function must have error, throttle and p99 duration alarms on its own name."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.dead_letter_depth.dimensions.QueueName == aws_sqs_queue.dead_letter.name
+      && aws_cloudwatch_metric_alarm.dead_letter_depth.threshold == 0
+    )
+    error_message = "The dead-letter queue must have a depth alarm."
+  }
+
+  assert {
+    # routed (a route reaches its integration), mapped (SQS), or invoked by Terraform (migrate)
+    condition = alltrue([
+      for k, f in aws_lambda_function.this : (
+        contains(flatten([
+          for r in aws_apigatewayv2_route.this : [
+            for i in aws_apigatewayv2_integration.this : i.integration_uri if r.target == "integrations/${i.id}"
+          ]
+        ]), f.invoke_arn)
+        || aws_lambda_event_source_mapping.sync.function_name == f.arn
+        || aws_lambda_invocation.migrate.function_name == f.function_name
+      )
+    ])
+    error_message = "Every function must be reached by an API route, the SQS mapping, or the migration invocation."
+  }
+
+  assert {
+    condition = toset(keys(aws_apigatewayv2_route.this)) == toset([
+      "POST /users", "GET /users", "GET /users/{id}", "PATCH /users/{id}", "DELETE /users/{id}",
+      "GET /users/{id}/profile", "POST /sync",
+    ])
+    error_message = "The API must serve exactly the contract's routes."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, r in aws_apigatewayv2_route.this :
+      r.target == "integrations/${aws_apigatewayv2_integration.this[local.route_functions[k]].id}"
+      && aws_apigatewayv2_integration.this[local.route_functions[k]].payload_format_version == "2.0"
+    ])
+    error_message = "Each route must reach its own function with payload format 2.0."
+  }
+
+  # --- the SQS mapping ----------------------------------------------------------
+
+  assert {
+    condition = (
+      aws_lambda_event_source_mapping.sync.function_response_types == toset(["ReportBatchItemFailures"])
+      && aws_lambda_event_source_mapping.sync.event_source_arn == aws_sqs_queue.sync.arn
+      && aws_lambda_event_source_mapping.sync.function_name == aws_lambda_function.this["sync-queue"].arn
+      && aws_lambda_event_source_mapping.sync.batch_size == var.sqs_batch_size
+      && aws_lambda_event_source_mapping.sync.maximum_batching_window_in_seconds == var.sqs_batching_window_seconds
+      && aws_lambda_event_source_mapping.sync.scaling_config[0].maximum_concurrency == var.sqs_maximum_concurrency
+    )
+    error_message = "The SQS mapping must feed sync-queue and report batch item failures."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sqs_queue.sync.redrive_policy).deadLetterTargetArn == aws_sqs_queue.dead_letter.arn
+      && jsondecode(aws_sqs_queue.sync.redrive_policy).maxReceiveCount == var.sqs_max_receive_count
+      && aws_sqs_queue.sync.visibility_timeout_seconds >= 6 * var.functions["sync-queue"].timeout
+    )
+    error_message = "The sync queue must redrive to the DLQ, with a visibility timeout of at least 6x the function timeout."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function.this["sync-queue"].environment[0].variables.AWS_LWA_PASS_THROUGH_PATH == "/events/sqs"
+      && aws_lambda_function.this["sync-queue"].environment[0].variables.AWS_LWA_ERROR_STATUS_CODES == "500-599"
+      && aws_lambda_function.this["migrate"].environment[0].variables.AWS_LWA_PASS_THROUGH_PATH == "/events/migrate"
+      && aws_lambda_function.this["migrate"].environment[0].variables.QUARKUS_FLYWAY_MIGRATE_AT_START == "true"
+      && aws_lambda_function.this["users"].environment[0].variables.QUARKUS_FLYWAY_MIGRATE_AT_START == "false"
+      && !contains(keys(aws_lambda_function.this["users"].environment[0].variables), "AWS_LWA_ERROR_STATUS_CODES")
+    )
+    error_message = "Event-driven functions need their pass-through path and 5xx-as-failure; API functions must not fail on 5xx."
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      f.environment[0].variables.AWS_LWA_READINESS_CHECK_PATH == "/q/health/ready"
+      && f.environment[0].variables.AWS_LWA_PORT == "8080"
+      && f.environment[0].variables.QUARKUS_HTTP_PORT == "8080"
+      && f.environment[0].variables.QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE == tostring(var.db_pool_max_size)
+      && f.environment[0].variables.FANOUT_DB_POOL_MAX_SIZE == tostring(var.db_pool_max_size)
+      && startswith(f.environment[0].variables.QUARKUS_DATASOURCE_REACTIVE_URL, "postgresql://${aws_db_proxy.this.endpoint}:5432/")
+      && startswith(f.environment[0].variables.QUARKUS_DATASOURCE_JDBC_URL, "jdbc:postgresql://${aws_db_proxy.this.endpoint}:5432/")
+    ])
+    error_message = "Every function must configure the adapter (port, readiness) and reach the database through the proxy."
+  }
+
+  # --- nothing but the API is public ---------------------------------------------
+
+  assert {
+    condition = alltrue([
+      for p in aws_lambda_permission.api :
+      p.principal == "apigateway.amazonaws.com"
+      && startswith(p.source_arn, "${aws_apigatewayv2_api.this.execution_arn}/")
+      && p.function_url_auth_type == null
+    ])
+    error_message = "Functions may be invoked only by this API (no function URLs, no open permissions)."
+  }
+
+  assert {
+    condition     = toset(keys(aws_lambda_permission.api)) == toset(keys(aws_apigatewayv2_route.this))
+    error_message = "Each route needs exactly one invoke permission, scoped to it."
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      toset(f.vpc_config[0].subnet_ids) == toset(aws_subnet.private[*].id)
+      && f.vpc_config[0].security_group_ids == toset([aws_security_group.functions.id])
+    ])
+    error_message = "Functions must run in the private subnets with the functions security group."
+  }
+
+  assert {
+    condition = (
+      alltrue([for s in aws_subnet.private : !s.map_public_ip_on_launch])
+      && alltrue([for s in aws_subnet.public : !s.map_public_ip_on_launch])
+    )
+    error_message = "No subnet may hand out public IPs."
+  }
+
+  assert {
+    condition = (
+      aws_db_instance.this.publicly_accessible == false
+      && aws_db_instance.this.storage_encrypted
+      && aws_db_instance.this.vpc_security_group_ids == toset([aws_security_group.database.id])
+      && aws_db_proxy.this.vpc_security_group_ids == toset([aws_security_group.proxy.id])
+      && toset(aws_db_proxy.this.vpc_subnet_ids) == toset(aws_subnet.private[*].id)
+      && toset(aws_db_subnet_group.this.subnet_ids) == toset(aws_subnet.private[*].id)
+    )
+    error_message = "Database and proxy must be private, in the private subnets, behind their own security groups."
+  }
+
+  assert {
+    condition = (
+      aws_vpc_security_group_ingress_rule.proxy_from_functions.security_group_id == aws_security_group.proxy.id
+      && aws_vpc_security_group_ingress_rule.proxy_from_functions.referenced_security_group_id == aws_security_group.functions.id
+      && aws_vpc_security_group_ingress_rule.proxy_from_functions.from_port == 5432
+      && aws_vpc_security_group_ingress_rule.database_from_proxy.security_group_id == aws_security_group.database.id
+      && aws_vpc_security_group_ingress_rule.database_from_proxy.referenced_security_group_id == aws_security_group.proxy.id
+      && aws_vpc_security_group_ingress_rule.database_from_proxy.from_port == 5432
+    )
+    error_message = "Only the functions may reach the proxy, and only the proxy may reach the database."
+  }
+
+  assert {
+    # Every ingress rule in the root, by security group: none from an address range.
+    condition = alltrue([
+      for r in [
+        aws_vpc_security_group_ingress_rule.proxy_from_functions,
+        aws_vpc_security_group_ingress_rule.database_from_proxy,
+        aws_vpc_security_group_ingress_rule.endpoints_from_functions,
+        aws_vpc_security_group_ingress_rule.endpoints_from_proxy,
+      ] : r.cidr_ipv4 == null && r.cidr_ipv6 == null && r.prefix_list_id == null && r.referenced_security_group_id != null
+    ])
+    error_message = "Ingress must come from security groups, never from address ranges."
+  }
+
+  assert {
+    condition = (
+      aws_s3_bucket_public_access_block.artifacts.block_public_acls
+      && aws_s3_bucket_public_access_block.artifacts.block_public_policy
+      && aws_s3_bucket_public_access_block.artifacts.ignore_public_acls
+      && aws_s3_bucket_public_access_block.artifacts.restrict_public_buckets
+    )
+    error_message = "The artifacts bucket must block all public access."
+  }
+
+  # --- no secret in outputs, variables or state ---------------------------------
+
+  assert {
+    condition = (
+      aws_db_instance.this.manage_master_user_password == true
+      && aws_db_instance.this.password == null
+    )
+    error_message = "The database password must be generated and kept by RDS in Secrets Manager, never set by Terraform."
+  }
+
+  assert {
+    condition = alltrue([
+      for v in [output.api_url, output.queue_url, output.dead_letter_queue_url, output.dashboard_name, jsonencode(output.function_names)] :
+      !strcontains(v, local.db_secret_arn) && !strcontains(lower(v), "password")
+    ])
+    error_message = "No output may carry the database secret or a password."
+  }
+
+  assert {
+    condition = (
+      output.api_url == aws_apigatewayv2_stage.this.invoke_url
+      && output.queue_url == aws_sqs_queue.sync.url
+    )
+    error_message = "Outputs must give the API URL and the queue URL."
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      !contains(keys(f.environment[0].variables), "QUARKUS_DATASOURCE_PASSWORD")
+      && f.environment[0].variables.FANOUT_DB_SECRET_ARN == local.db_secret_arn
+    ])
+    error_message = "Functions get the secret's ARN, never the password itself."
+  }
+
+  # --- least privilege --------------------------------------------------------------
+
+  assert {
+    condition = alltrue(flatten([
+      for doc in concat(values(data.aws_iam_policy_document.function), [data.aws_iam_policy_document.proxy]) : [
+        for s in doc.statement :
+        !contains(s.resources, "*") || length(setsubtract(s.actions, [
+          "ec2:CreateNetworkInterface",
+          "ec2:DescribeNetworkInterfaces",
+          "ec2:DescribeSubnets",
+          "ec2:DeleteNetworkInterface",
+          "ec2:AssignPrivateIpAddresses",
+          "ec2:UnassignPrivateIpAddresses",
+          "xray:PutTraceSegments",
+          "xray:PutTelemetryRecords",
+        ])) == 0
+      ]
+    ]))
+    error_message = "Resource \"*\" is allowed only for the VPC network-interface and X-Ray actions."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for doc in concat(values(data.aws_iam_policy_document.function), [data.aws_iam_policy_document.proxy]) : [
+        for s in doc.statement : [
+          for a in s.actions : !strcontains(a, "*")
+        ]
+      ]
+    ]))
+    error_message = "No wildcard actions."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, doc in data.aws_iam_policy_document.function :
+      anytrue(flatten([for s in doc.statement : [for a in s.actions : startswith(a, "sqs:")]])) == (k == "sync-queue")
+    ])
+    error_message = "Only sync-queue may consume from SQS."
+  }
+
+  assert {
+    condition = alltrue([
+      for doc in concat(values(data.aws_iam_policy_document.function), [data.aws_iam_policy_document.proxy]) :
+      alltrue([for s in doc.statement : s.resources == toset([local.db_secret_arn]) if contains(s.actions, "secretsmanager:GetSecretValue")])
+    ])
+    error_message = "Secret reads must be limited to the one database secret."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, doc in data.aws_iam_policy_document.function :
+      alltrue([for s in doc.statement : s.resources == toset(["${aws_cloudwatch_log_group.function[k].arn}:*"]) if contains(s.actions, "logs:PutLogEvents")])
+    ])
+    error_message = "Functions may write only to their own log group."
+  }
+
+  # --- TLS to the database ---------------------------------------------------------
+
+  assert {
+    condition = (
+      aws_db_proxy.this.require_tls == true
+      && contains([for p in aws_db_parameter_group.this.parameter : "${p.name}=${p.value}"], "rds.force_ssl=1")
+      && alltrue([for f in aws_lambda_function.this : f.environment[0].variables.QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_SSL_MODE == "require"])
+    )
+    error_message = "TLS must be required by the proxy, the database and the clients."
+  }
+
+  assert {
+    condition = (
+      one(aws_db_proxy.this.auth).auth_scheme == "SECRETS"
+      && one(aws_db_proxy.this.auth).secret_arn == local.db_secret_arn
+      && aws_db_proxy_default_target_group.this.connection_pool_config[0].max_connections_percent == var.proxy_max_connections_percent
+    )
+    error_message = "The proxy must authenticate with the RDS-managed secret and use the configured connection share."
+  }
+
+  # --- JWT authorizer off by default -----------------------------------------------
+
+  assert {
+    condition = (
+      length(aws_apigatewayv2_authorizer.jwt) == 0
+      && alltrue([for r in aws_apigatewayv2_route.this : r.authorization_type == "NONE" && r.authorizer_id == null])
+    )
+    error_message = "Without jwt_authorizer_enabled there must be no authorizer and no route may reference one."
+  }
+
+  # --- throttling and access logs on the stage ---------------------------------------
+
+  assert {
+    condition = (
+      aws_apigatewayv2_stage.this.name == "$default"
+      && aws_apigatewayv2_stage.this.default_route_settings[0].throttling_rate_limit == var.api_throttling_rate_limit
+      && aws_apigatewayv2_stage.this.default_route_settings[0].throttling_burst_limit == var.api_throttling_burst_limit
+    )
+    error_message = "The $default stage must throttle by default."
+  }
+
+  assert {
+    condition = (
+      toset([for s in aws_apigatewayv2_stage.this.route_settings : s.route_key]) == toset(keys(aws_apigatewayv2_route.this))
+      && alltrue([
+        for s in aws_apigatewayv2_stage.this.route_settings :
+        s.throttling_rate_limit == var.functions[local.route_functions[s.route_key]].route_throttle_rate
+        && s.throttling_burst_limit == var.functions[local.route_functions[s.route_key]].route_throttle_burst
+      ])
+    )
+    error_message = "Every route must have its own throttling settings."
+  }
+
+  assert {
+    condition = (
+      aws_apigatewayv2_stage.this.access_log_settings[0].destination_arn == aws_cloudwatch_log_group.api_access.arn
+      && can(jsondecode(aws_apigatewayv2_stage.this.access_log_settings[0].format).requestId)
+      && aws_cloudwatch_log_group.api_access.retention_in_days == var.log_retention_days
+    )
+    error_message = "The stage must write JSON access logs to a log group with retention."
+  }
+
+  # --- package type: native by default ------------------------------------------------
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      f.runtime == "provided.al2023" && f.handler == "bootstrap"
+      && !contains(keys(f.environment[0].variables), "AWS_LAMBDA_EXEC_WRAPPER")
+      && contains(f.layers, "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAdapterLayerX86:24")
+      && f.s3_bucket == aws_s3_object.package.bucket && f.s3_key == aws_s3_object.package.key
+    ])
+    error_message = "Native package: provided.al2023, handler bootstrap, the adapter layer, code from S3."
+  }
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : f.tracing_config[0].mode == "Active"])
+    error_message = "Tracing must follow tracing_mode."
+  }
+}
+
+run "jwt_authorizer_enabled" {
+  command = plan
+
+  variables {
+    jwt_authorizer_enabled = true
+    jwt_issuer             = "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_example"
+    jwt_audience           = ["fanout-client"]
+  }
+
+  assert {
+    condition = (
+      length(aws_apigatewayv2_authorizer.jwt) == 1
+      && aws_apigatewayv2_authorizer.jwt[0].authorizer_type == "JWT"
+      && aws_apigatewayv2_authorizer.jwt[0].jwt_configuration[0].issuer == var.jwt_issuer
+      && aws_apigatewayv2_authorizer.jwt[0].jwt_configuration[0].audience == toset(var.jwt_audience)
+    )
+    error_message = "jwt_authorizer_enabled must create a JWT authorizer with the issuer and audience."
+  }
+
+  assert {
+    condition = alltrue([
+      for r in aws_apigatewayv2_route.this :
+      r.authorization_type == "JWT" && r.authorizer_id == aws_apigatewayv2_authorizer.jwt[0].id
+    ])
+    error_message = "Every route must use the JWT authorizer when it is enabled."
+  }
+}
+
+run "jwt_authorizer_needs_issuer" {
+  command = plan
+
+  variables {
+    jwt_authorizer_enabled = true
+    jwt_audience           = ["fanout-client"]
+  }
+
+  expect_failures = [var.jwt_issuer]
+}
+
+run "jvm_package_on_arm64" {
+  command = plan
+
+  variables {
+    package_type = "jvm"
+    architecture = "arm64"
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      f.runtime == "java21" && f.handler == "run.sh"
+      && f.environment[0].variables.AWS_LAMBDA_EXEC_WRAPPER == "/opt/bootstrap"
+      && one(f.architectures) == "arm64"
+      && contains(f.layers, "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAdapterLayerArm64:24")
+    ])
+    error_message = "JVM package: java21, the run script, the adapter's exec wrapper and the matching adapter layer."
+  }
+}
+
+run "tracing_pass_through" {
+  command = plan
+
+  variables {
+    tracing_mode = "PassThrough"
+  }
+
+  assert {
+    condition = (
+      alltrue([for f in aws_lambda_function.this : f.tracing_config[0].mode == "PassThrough"])
+      && alltrue(flatten([
+        for doc in data.aws_iam_policy_document.function : [
+          for s in doc.statement : [for a in s.actions : !startswith(a, "xray:")]
+        ]
+      ]))
+    )
+    error_message = "Without active tracing, no function may hold X-Ray permissions."
+  }
+}
+
+run "connection_budget_exceeded" {
+  command = plan
+
+  variables {
+    # 27 reserved instances in total by default; 4 x 27 = 108 > 100 x 90% = 90
+    db_pool_max_size = 4
+  }
+
+  expect_failures = [var.db_pool_max_size]
+}
+
+run "connection_budget_exceeded_by_concurrency" {
+  command = plan
+
+  variables {
+    functions = {
+      users        = { memory_size = 512, timeout = 10, reserved_concurrency = 40 }
+      profile      = { memory_size = 512, timeout = 10, reserved_concurrency = 10 }
+      "sync-api"   = { memory_size = 512, timeout = 29, reserved_concurrency = 2 }
+      "sync-queue" = { memory_size = 512, timeout = 60, reserved_concurrency = 4 }
+      migrate      = { memory_size = 512, timeout = 120, reserved_concurrency = 1 }
+    }
+  }
+
+  # 2 x 57 = 114 > 90
+  expect_failures = [var.db_pool_max_size]
+}
+
+run "connection_budget_exactly_met" {
+  command = plan
+
+  variables {
+    # 3 x 27 = 81 <= 100 x 81% = 81
+    db_pool_max_size              = 3
+    proxy_max_connections_percent = 81
+  }
+
+  assert {
+    condition     = aws_db_proxy_default_target_group.this.connection_pool_config[0].max_connections_percent == 81
+    error_message = "A pool that exactly fits the budget must be accepted."
+  }
+}
+
+run "sqs_concurrency_above_reserved" {
+  command = plan
+
+  variables {
+    sqs_maximum_concurrency = 5
+  }
+
+  expect_failures = [var.sqs_maximum_concurrency]
+}

@@ -1,0 +1,510 @@
+## General
+
+variable "project" {
+  description = "Project name; prefixes every resource name."
+  type        = string
+  default     = "fanout"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.project))
+    error_message = "project must be 2-21 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Deployment environment (dev, staging, prod, ...); part of every resource name."
+  type        = string
+  default     = "dev"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters or digits, starting with a letter."
+  }
+}
+
+variable "aws_region" {
+  description = "AWS region to deploy into."
+  type        = string
+  default     = "eu-central-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.aws_region))
+    error_message = "aws_region must look like eu-central-1."
+  }
+}
+
+## Network
+
+variable "vpc_cidr" {
+  description = "CIDR block of the VPC. Private subnets take /20s from the bottom, public (NAT) subnets /24s from the top."
+  type        = string
+  default     = "10.40.0.0/16"
+
+  validation {
+    condition     = can(cidrhost(var.vpc_cidr, 0)) && tonumber(split("/", var.vpc_cidr)[1]) <= 16
+    error_message = "vpc_cidr must be a valid IPv4 CIDR of size /16 or larger."
+  }
+}
+
+variable "az_count" {
+  description = "Number of availability zones to spread subnets (and the database proxy) over."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.az_count >= 2 && var.az_count <= 3
+    error_message = "az_count must be 2 or 3 (RDS subnet groups and RDS Proxy need at least two AZs)."
+  }
+}
+
+variable "nat_gateway_mode" {
+  description = "Egress for the functions to the upstream HTTP services: \"single\" (one NAT gateway, cheap), \"per_az\" (one per AZ, resilient) or \"none\" (upstreams reachable without internet egress, e.g. through peering)."
+  type        = string
+  default     = "single"
+
+  validation {
+    condition     = contains(["single", "per_az", "none"], var.nat_gateway_mode)
+    error_message = "nat_gateway_mode must be one of single, per_az, none."
+  }
+}
+
+## Functions and package
+
+variable "package_type" {
+  description = "\"native\" (runtime provided.al2023, handler bootstrap; the zip holds a bootstrap that starts the app) or \"jvm\" (runtime java21, the Web Adapter's exec wrapper /opt/bootstrap and the run script as handler)."
+  type        = string
+  default     = "native"
+
+  validation {
+    condition     = contains(["native", "jvm"], var.package_type)
+    error_message = "package_type must be native or jvm."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set of the functions; must match the package (native builds are architecture-specific) and the adapter layer."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be x86_64 or arm64."
+  }
+}
+
+variable "package_path" {
+  description = "Local path of the function package, relative to the Terraform working directory. Plans work while it is absent; apply uploads it."
+  type        = string
+  default     = "../target/function.zip"
+
+  validation {
+    condition     = endswith(var.package_path, ".zip")
+    error_message = "package_path must point to a .zip file."
+  }
+}
+
+variable "jvm_run_script" {
+  description = "Handler for package_type = \"jvm\": the start-up script inside the zip that the adapter's exec wrapper runs (it must start the Quarkus app on port 8080)."
+  type        = string
+  default     = "run.sh"
+
+  validation {
+    condition     = length(var.jvm_run_script) > 0
+    error_message = "jvm_run_script must not be empty."
+  }
+}
+
+variable "web_adapter_layer_arn" {
+  description = "ARN of the AWS Lambda Web Adapter layer. null selects AWS's public layer (account 753240598075, version 24) for the region and architecture."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.web_adapter_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.web_adapter_layer_arn))
+    error_message = "web_adapter_layer_arn must be a versioned Lambda layer ARN."
+  }
+}
+
+variable "secrets_extension_layer_arn" {
+  description = "Optional ARN of the \"AWS Parameters and Secrets Lambda Extension\" layer (region-specific). When set, the functions can read the database secret from http://localhost:2773 instead of calling Secrets Manager themselves."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.secrets_extension_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.secrets_extension_layer_arn))
+    error_message = "secrets_extension_layer_arn must be a versioned Lambda layer ARN."
+  }
+}
+
+variable "functions" {
+  description = "Per-function settings. Keys are fixed: users, profile, sync-api, sync-queue, migrate. route_throttle_* apply to each API route the function serves."
+  type = map(object({
+    memory_size          = number
+    timeout              = number
+    reserved_concurrency = number
+    route_throttle_rate  = optional(number, 50)
+    route_throttle_burst = optional(number, 100)
+  }))
+  default = {
+    users        = { memory_size = 512, timeout = 10, reserved_concurrency = 10 }
+    profile      = { memory_size = 512, timeout = 10, reserved_concurrency = 10 }
+    "sync-api"   = { memory_size = 512, timeout = 29, reserved_concurrency = 2, route_throttle_rate = 5, route_throttle_burst = 10 }
+    "sync-queue" = { memory_size = 512, timeout = 60, reserved_concurrency = 4 }
+    migrate      = { memory_size = 512, timeout = 120, reserved_concurrency = 1 }
+  }
+
+  validation {
+    condition     = toset(keys(var.functions)) == toset(["users", "profile", "sync-api", "sync-queue", "migrate"])
+    error_message = "functions must have exactly the keys users, profile, sync-api, sync-queue, migrate."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.memory_size >= 128 && f.memory_size <= 10240])
+    error_message = "memory_size must be between 128 and 10240 MB."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.timeout >= 1 && f.timeout <= 900])
+    error_message = "timeout must be between 1 and 900 seconds."
+  }
+
+  validation {
+    # API Gateway HTTP APIs stop waiting after 30 s; a longer function timeout
+    # only hides work nobody receives.
+    condition     = alltrue([for name in ["users", "profile", "sync-api"] : try(var.functions[name].timeout <= 30, true)])
+    error_message = "API functions (users, profile, sync-api) must time out within the 30 s API Gateway limit."
+  }
+
+  validation {
+    # A number, not -1: the connection budget below needs an upper bound.
+    condition     = alltrue([for f in values(var.functions) : f.reserved_concurrency >= 1])
+    error_message = "reserved_concurrency must be at least 1 for every function (it bounds database connections)."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.route_throttle_rate > 0 && f.route_throttle_burst > 0])
+    error_message = "route_throttle_rate and route_throttle_burst must be positive."
+  }
+}
+
+variable "tracing_mode" {
+  description = "X-Ray tracing mode of the functions: \"Active\" or \"PassThrough\"."
+  type        = string
+  default     = "Active"
+
+  validation {
+    condition     = contains(["Active", "PassThrough"], var.tracing_mode)
+    error_message = "tracing_mode must be Active or PassThrough."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function and API access log groups."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
+}
+
+variable "upstream_urls" {
+  description = "Base URLs of the upstream HTTP services (QUARKUS_REST_CLIENT_<NAME>_URL)."
+  type = object({
+    billing         = string
+    orders          = string
+    recommendations = string
+    directory       = string
+  })
+  default = {
+    billing         = "https://billing.example.com"
+    orders          = "https://orders.example.com"
+    recommendations = "https://recommendations.example.com"
+    directory       = "https://directory.example.com"
+  }
+
+  validation {
+    condition     = alltrue([for url in values(var.upstream_urls) : can(regex("^https?://[^/]+", url))])
+    error_message = "Every upstream URL must start with http:// or https://."
+  }
+}
+
+variable "upstream_egress_ports" {
+  description = "TCP ports the functions may open to the upstreams (outside the VPC)."
+  type        = list(number)
+  default     = [443]
+
+  validation {
+    condition     = alltrue([for p in var.upstream_egress_ports : p >= 1 && p <= 65535])
+    error_message = "upstream_egress_ports must be valid TCP ports."
+  }
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the app's EMF metrics (passed to the app as FANOUT_METRICS_NAMESPACE; shown on the dashboard)."
+  type        = string
+  default     = "Fanout"
+
+  validation {
+    condition     = length(var.metrics_namespace) > 0 && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be non-empty and must not start with AWS/."
+  }
+}
+
+## API
+
+variable "api_throttling_rate_limit" {
+  description = "Steady-state requests per second for the $default stage (routes without their own setting)."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.api_throttling_rate_limit > 0
+    error_message = "api_throttling_rate_limit must be positive."
+  }
+}
+
+variable "api_throttling_burst_limit" {
+  description = "Burst size for the $default stage."
+  type        = number
+  default     = 200
+
+  validation {
+    condition     = var.api_throttling_burst_limit > 0
+    error_message = "api_throttling_burst_limit must be positive."
+  }
+}
+
+variable "jwt_authorizer_enabled" {
+  description = "Protect every route with a JWT authorizer (issuer and audience below)."
+  type        = bool
+  default     = false
+}
+
+variable "jwt_issuer" {
+  description = "JWT issuer URL (the iss claim), e.g. https://cognito-idp.<region>.amazonaws.com/<pool-id>. Required when jwt_authorizer_enabled."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = !var.jwt_authorizer_enabled || startswith(var.jwt_issuer, "https://")
+    error_message = "jwt_issuer must be an https:// URL when jwt_authorizer_enabled is true."
+  }
+}
+
+variable "jwt_audience" {
+  description = "Accepted JWT audiences (aud claim, or client id for Cognito). Required when jwt_authorizer_enabled."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = !var.jwt_authorizer_enabled || length(var.jwt_audience) > 0
+    error_message = "jwt_audience must list at least one audience when jwt_authorizer_enabled is true."
+  }
+}
+
+## Queue
+
+variable "sqs_batch_size" {
+  description = "Messages per invocation of sync-queue."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.sqs_batch_size >= 1 && var.sqs_batch_size <= 10000
+    error_message = "sqs_batch_size must be between 1 and 10000."
+  }
+}
+
+variable "sqs_batching_window_seconds" {
+  description = "How long Lambda gathers messages before invoking sync-queue (required > 0 when sqs_batch_size > 10)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.sqs_batching_window_seconds >= 0 && var.sqs_batching_window_seconds <= 300
+    error_message = "sqs_batching_window_seconds must be between 0 and 300."
+  }
+
+  validation {
+    condition     = var.sqs_batch_size <= 10 || var.sqs_batching_window_seconds >= 1
+    error_message = "A batch size over 10 needs a batching window of at least 1 second."
+  }
+}
+
+variable "sqs_maximum_concurrency" {
+  description = "Upper bound of concurrent sync-queue invocations from the event source mapping (2..1000, at most the function's reserved concurrency)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.sqs_maximum_concurrency >= 2 && var.sqs_maximum_concurrency <= 1000
+    error_message = "sqs_maximum_concurrency must be between 2 and 1000."
+  }
+
+  validation {
+    # Above the reserved concurrency, Lambda throttles the poller and messages
+    # bounce back to the queue (and eventually to the DLQ) without being tried.
+    condition     = var.sqs_maximum_concurrency <= var.functions["sync-queue"].reserved_concurrency
+    error_message = "sqs_maximum_concurrency must not exceed the reserved concurrency of sync-queue."
+  }
+}
+
+variable "sqs_max_receive_count" {
+  description = "Receives before a message moves to the dead-letter queue."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.sqs_max_receive_count >= 1 && var.sqs_max_receive_count <= 1000
+    error_message = "sqs_max_receive_count must be between 1 and 1000."
+  }
+}
+
+## Database
+
+variable "db_engine_version" {
+  description = "PostgreSQL major version of the RDS instance (a major version lets RDS pick the minor)."
+  type        = string
+  default     = "16"
+
+  validation {
+    condition     = can(regex("^1[3-7]$", var.db_engine_version))
+    error_message = "db_engine_version must be a PostgreSQL major version 13-17."
+  }
+}
+
+variable "db_instance_class" {
+  description = "RDS instance class."
+  type        = string
+  default     = "db.t4g.micro"
+
+  validation {
+    condition     = startswith(var.db_instance_class, "db.")
+    error_message = "db_instance_class must be an RDS class such as db.t4g.micro."
+  }
+}
+
+variable "db_allocated_storage" {
+  description = "Initial storage in GiB (autoscaling up to four times this)."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.db_allocated_storage >= 20 && var.db_allocated_storage <= 16384
+    error_message = "db_allocated_storage must be between 20 and 16384 GiB."
+  }
+}
+
+variable "db_name" {
+  description = "Name of the application database."
+  type        = string
+  default     = "fanout"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.db_name))
+    error_message = "db_name must be a lowercase PostgreSQL identifier."
+  }
+}
+
+variable "db_username" {
+  description = "Master user name. The password is generated and kept by RDS in Secrets Manager; it never passes through Terraform."
+  type        = string
+  default     = "fanout"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,15}$", var.db_username)) && !contains(["postgres", "admin", "rdsadmin"], var.db_username)
+    error_message = "db_username must be a short lowercase identifier and not a reserved name."
+  }
+}
+
+variable "db_multi_az" {
+  description = "Run the database Multi-AZ."
+  type        = bool
+  default     = false
+}
+
+variable "db_deletion_protection" {
+  description = "Refuse to delete the database (and take a final snapshot on destroy)."
+  type        = bool
+  default     = false
+}
+
+variable "db_backup_retention_days" {
+  description = "Days of automated backups."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.db_backup_retention_days >= 0 && var.db_backup_retention_days <= 35
+    error_message = "db_backup_retention_days must be between 0 and 35."
+  }
+}
+
+variable "db_max_connections" {
+  description = "PostgreSQL max_connections, set in the parameter group. With proxy_max_connections_percent it defines the connection budget."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.db_max_connections >= 20 && var.db_max_connections <= 5000
+    error_message = "db_max_connections must be between 20 and 5000."
+  }
+}
+
+variable "proxy_max_connections_percent" {
+  description = "Share of max_connections RDS Proxy may open to the database."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.proxy_max_connections_percent >= 1 && var.proxy_max_connections_percent <= 100
+    error_message = "proxy_max_connections_percent must be between 1 and 100."
+  }
+}
+
+variable "proxy_idle_client_timeout" {
+  description = "Seconds an idle client connection to the proxy stays open."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.proxy_idle_client_timeout >= 1 && var.proxy_idle_client_timeout <= 28800
+    error_message = "proxy_idle_client_timeout must be between 1 and 28800 seconds."
+  }
+}
+
+variable "db_pool_max_size" {
+  description = "Reactive pool max size per function instance (QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE). Pool size x total reserved concurrency must fit the proxy's connection budget."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.db_pool_max_size >= 1
+    error_message = "db_pool_max_size must be at least 1."
+  }
+
+  validation {
+    # Worst case: every reserved instance of every function holds a full pool.
+    # The budget is what the proxy may open: max_connections x percent / 100.
+    condition = (
+      var.db_pool_max_size * sum([for f in values(var.functions) : f.reserved_concurrency])
+      <= floor(var.db_max_connections * var.proxy_max_connections_percent / 100)
+    )
+    error_message = "Connection budget exceeded: db_pool_max_size (${var.db_pool_max_size}) x total reserved concurrency (${sum([for f in values(var.functions) : f.reserved_concurrency])}) = ${var.db_pool_max_size * sum([for f in values(var.functions) : f.reserved_concurrency])} > db_max_connections (${var.db_max_connections}) x proxy_max_connections_percent (${var.proxy_max_connections_percent}) / 100 = ${floor(var.db_max_connections * var.proxy_max_connections_percent / 100)}. Lower the pool or the concurrency, or raise the budget."
+  }
+}
+
+## Operations
+
+variable "alarm_actions" {
+  description = "ARNs (e.g. an SNS topic) notified when an alarm fires or recovers. Empty: alarms only show on the dashboard."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.alarm_actions : startswith(a, "arn:")])
+    error_message = "alarm_actions must be ARNs."
+  }
+}
