@@ -1,0 +1,66 @@
+package dev.fanout.concurrent;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The moment by which a piece of work must be done, on the monotonic clock.
+ * Every child call gets at most what is left ({@link #cap}); nothing waits past it.
+ */
+public final class Deadline {
+
+    private final long expiresAtNanos;
+
+    private Deadline(long expiresAtNanos) {
+        this.expiresAtNanos = expiresAtNanos;
+    }
+
+    public static Deadline after(Duration budget) {
+        return startingAt(System.nanoTime(), budget);
+    }
+
+    /** A deadline measured from an earlier instant, such as the request's arrival, so that queueing counts too. */
+    public static Deadline startingAt(long startNanos, Duration budget) {
+        return new Deadline(startNanos + budget.toNanos());
+    }
+
+    public Deadline earliest(Deadline other) {
+        return expiresAtNanos - other.expiresAtNanos <= 0 ? this : other;
+    }
+
+    public Duration remaining() {
+        return Duration.ofNanos(Math.max(0, expiresAtNanos - System.nanoTime()));
+    }
+
+    public boolean isExpired() {
+        return expiresAtNanos - System.nanoTime() <= 0;
+    }
+
+    /** A call's own timeout, shortened to what the deadline has left. */
+    public Duration cap(Duration timeout) {
+        Duration remaining = remaining();
+        return timeout.compareTo(remaining) <= 0 ? timeout : remaining;
+    }
+
+    /**
+     * Bounds {@code work} by this deadline and a timeout of its own, whichever comes first.
+     * The clock is read at subscription, not at assembly; on expiry the work is cancelled
+     * (Mutiny cancels the upstream subscription) and {@code onExpiry} is the failure.
+     */
+    public <T> Uni<T> bound(Uni<T> work, Duration timeout, Supplier<? extends Throwable> onExpiry) {
+        return Uni.createFrom().deferred(() -> {
+            Duration budget = cap(timeout);
+            if (budget.isZero()) {
+                return Uni.createFrom().failure(onExpiry::get);
+            }
+            return work.ifNoItem().after(budget).failWith(onExpiry);
+        });
+    }
+
+    /** Bounds {@code work} by this deadline alone. */
+    public <T> Uni<T> bound(Uni<T> work, Supplier<? extends Throwable> onExpiry) {
+        return bound(work, remaining(), onExpiry);
+    }
+}

@@ -1,0 +1,6 @@
+package dev.fanout.profile.client;
+
+import java.time.Instant;
+
+public record Order(String id, String total, String currency, Instant placedAt) {
+}

@@ -1,0 +1,34 @@
+package dev.fanout.profile.client;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import dev.fanout.concurrent.Deadline;
+import dev.fanout.profile.ProfileConfig;
+import dev.fanout.upstream.UpstreamCall;
+import dev.fanout.upstream.UpstreamNotFoundException;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class OrdersClient {
+
+    static final String UPSTREAM = "orders";
+
+    private final OrdersRestClient orders;
+    private final ProfileConfig config;
+
+    public OrdersClient(@RestClient OrdersRestClient orders, ProfileConfig config) {
+        this.orders = orders;
+        this.config = config;
+    }
+
+    /** The user's most recent orders; a user orders has never seen (404) has none. */
+    public Uni<List<Order>> recentOf(long userId, Deadline deadline) {
+        int limit = config.orders().limit();
+        return UpstreamCall.of(UPSTREAM, () -> orders.recent(userId, limit), config.orders().timeout(), deadline)
+                .onFailure(UpstreamNotFoundException.class).recoverWithItem(List.of());
+    }
+}

@@ -1,0 +1,23 @@
+package dev.fanout.profile.client;
+
+import java.util.List;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+import io.smallrye.mutiny.Uni;
+
+@RegisterRestClient(configKey = "orders")
+@Produces(MediaType.APPLICATION_JSON)
+interface OrdersRestClient {
+
+    @GET
+    @Path("/users/{userId}/orders")
+    Uni<List<Order>> recent(@PathParam("userId") long userId, @QueryParam("limit") int limit);
+}

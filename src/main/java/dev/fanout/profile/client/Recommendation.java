@@ -1,0 +1,4 @@
+package dev.fanout.profile.client;
+
+public record Recommendation(String sku, double score) {
+}

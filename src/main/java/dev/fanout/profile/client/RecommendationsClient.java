@@ -1,0 +1,33 @@
+package dev.fanout.profile.client;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import dev.fanout.concurrent.Deadline;
+import dev.fanout.profile.ProfileConfig;
+import dev.fanout.upstream.UpstreamCall;
+import dev.fanout.upstream.UpstreamNotFoundException;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class RecommendationsClient {
+
+    static final String UPSTREAM = "recommendations";
+
+    private final RecommendationsRestClient recommendations;
+    private final ProfileConfig config;
+
+    public RecommendationsClient(@RestClient RecommendationsRestClient recommendations, ProfileConfig config) {
+        this.recommendations = recommendations;
+        this.config = config;
+    }
+
+    /** Recommendations for the user; none (404) is an empty list. */
+    public Uni<List<Recommendation>> forUser(long userId, Deadline deadline) {
+        return UpstreamCall.of(UPSTREAM, () -> recommendations.forUser(userId), config.recommendations().timeout(), deadline)
+                .onFailure(UpstreamNotFoundException.class).recoverWithItem(List.of());
+    }
+}

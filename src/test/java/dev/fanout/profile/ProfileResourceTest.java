@@ -1,0 +1,220 @@
+package dev.fanout.profile;
+
+import static dev.fanout.support.ProblemAssertions.assertProblem;
+import static dev.fanout.support.UpstreamStub.Behaviour.connectionReset;
+import static dev.fanout.support.UpstreamStub.Behaviour.hang;
+import static dev.fanout.support.UpstreamStub.Behaviour.healthy;
+import static dev.fanout.support.UpstreamStub.Behaviour.malformed;
+import static dev.fanout.support.UpstreamStub.Behaviour.status;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+import dev.fanout.support.InjectUpstreamStub;
+import dev.fanout.support.TestUsers;
+import dev.fanout.support.UpstreamStub;
+import dev.fanout.support.UpstreamStub.Behaviour;
+import dev.fanout.support.UpstreamStubResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+
+@QuarkusTest
+@QuarkusTestResource(UpstreamStubResource.class)
+class ProfileResourceTest {
+
+    /** Timeouts of application.properties, restated as the figures these tests reason with. */
+    private static final Duration ORDERS_TIMEOUT = Duration.ofMillis(600);
+    private static final Duration RECOMMENDATIONS_TIMEOUT = Duration.ofMillis(400);
+    private static final Duration BILLING_TIMEOUT = Duration.ofSeconds(1);
+    /** Generous: these are behavioural checks on a shared 2-core machine, not benchmarks. */
+    private static final Duration MARGIN = Duration.ofMillis(450);
+    private static final Duration UPSTREAM_DELAY = Duration.ofMillis(300);
+
+    @InjectUpstreamStub
+    UpstreamStub upstreams;
+
+    private long userId;
+
+    @BeforeEach
+    void healthyUpstreamsAndAFreshUser() {
+        upstreams.reset();
+        userId = TestUsers.create();
+    }
+
+    @Test
+    void allPartsFastAnswersTheFullProfileWithNothingDegraded() {
+        ExtractableResponse<Response> answer = profile(Map.of()).then().statusCode(200).extract();
+
+        assertThat(answer.header("X-Degraded")).isNull();
+        assertThat(answer.jsonPath().getLong("user.id")).isEqualTo(userId);
+        assertThat(answer.jsonPath().getString("billing.balance")).isEqualTo("12.50");
+        assertThat(answer.jsonPath().getList("orders.id")).containsExactly("o-1");
+        assertThat(answer.jsonPath().getList("recommendations.sku")).containsExactly("sku-1");
+        assertThat(answer.jsonPath().getList("degraded")).isEmpty();
+    }
+
+    @Test
+    void latencyIsTheSlowestPartsNotTheSum() {
+        profile(Map.of()).then().statusCode(200); // warm: the first call of a fresh JVM pays class loading and connects
+        for (String upstream : List.of("billing", "orders", "recommendations")) {
+            upstreams.upstream(upstream, healthy().after(UPSTREAM_DELAY));
+        }
+
+        long started = System.nanoTime();
+        profile(Map.of()).then().statusCode(200);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).isGreaterThanOrEqualTo(UPSTREAM_DELAY).isLessThan(UPSTREAM_DELAY.multipliedBy(2));
+    }
+
+    static List<Object[]> optionalFailures() {
+        return List.of(
+                new Object[] { "orders", "timeout", hang(), ORDERS_TIMEOUT },
+                new Object[] { "orders", "HTTP 500", status(500), ORDERS_TIMEOUT },
+                new Object[] { "orders", "malformed JSON", malformed(), ORDERS_TIMEOUT },
+                new Object[] { "orders", "connection reset", connectionReset(), ORDERS_TIMEOUT },
+                new Object[] { "recommendations", "timeout", hang(), RECOMMENDATIONS_TIMEOUT },
+                new Object[] { "recommendations", "HTTP 500", status(500), RECOMMENDATIONS_TIMEOUT },
+                new Object[] { "recommendations", "malformed JSON", malformed(), RECOMMENDATIONS_TIMEOUT },
+                new Object[] { "recommendations", "connection reset", connectionReset(), RECOMMENDATIONS_TIMEOUT });
+    }
+
+    @ParameterizedTest(name = "{0} failing by {1} degrades instead of failing")
+    @MethodSource("optionalFailures")
+    void optionalUpstreamFailureDegradesInsteadOfFailing(String part, String failure, Behaviour behaviour, Duration timeout) {
+        upstreams.upstream(part, behaviour);
+
+        long started = System.nanoTime();
+        ExtractableResponse<Response> answer = profile(Map.of()).then().statusCode(200).extract();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(answer.jsonPath().getList("degraded")).containsExactly(part);
+        assertThat(answer.header("X-Degraded")).isEqualTo(part);
+        assertThat(answer.jsonPath().getMap("")).containsKey(part);
+        assertThat(answer.jsonPath().getList(part)).isNull();
+        assertThat(answer.jsonPath().getLong("user.id")).isEqualTo(userId);
+        assertThat(answer.jsonPath().getString("billing.status")).isEqualTo("active");
+        assertThat(took).isLessThan(timeout.plus(MARGIN));
+    }
+
+    @Test
+    void bothOptionalPartsFailingNamesBoth() {
+        upstreams.upstream("orders", status(503));
+        upstreams.upstream("recommendations", connectionReset());
+
+        ExtractableResponse<Response> answer = profile(Map.of()).then().statusCode(200).extract();
+
+        assertThat(answer.jsonPath().getList("degraded")).containsExactlyInAnyOrder("orders", "recommendations");
+        assertThat(answer.header("X-Degraded").split(",")).containsExactlyInAnyOrder("orders", "recommendations");
+    }
+
+    @Test
+    void requiredBillingErrorIs502() {
+        upstreams.upstream("billing", status(500));
+
+        assertProblem(profile(Map.of()).then(), 502);
+    }
+
+    @Test
+    void requiredBillingMalformedOrResetIs502() {
+        upstreams.upstream("billing", malformed());
+        assertProblem(profile(Map.of()).then(), 502);
+
+        upstreams.upstream("billing", connectionReset());
+        assertProblem(profile(Map.of()).then(), 502);
+    }
+
+    @Test
+    void requiredBillingHangIs504AtItsTimeout() {
+        upstreams.upstream("billing", hang());
+
+        long started = System.nanoTime();
+        assertProblem(profile(Map.of()).then(), 504);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).isGreaterThanOrEqualTo(BILLING_TIMEOUT).isLessThan(BILLING_TIMEOUT.plus(MARGIN));
+    }
+
+    @Test
+    void unknownUserIs404WithoutWaitingForSlowUpstreams() {
+        for (String upstream : List.of("billing", "orders", "recommendations")) {
+            upstreams.upstream(upstream, healthy().after(Duration.ofSeconds(3)));
+        }
+
+        long started = System.nanoTime();
+        assertProblem(given().get("/users/" + Long.MAX_VALUE + "/profile").then(), 404);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aFailingRequiredPartAbortsTheSiblingsInFlightRequests() {
+        Duration slow = Duration.ofSeconds(3);
+        upstreams.upstream("billing", status(500).after(Duration.ofMillis(100)));
+        upstreams.upstream("orders", healthy().after(slow));
+        upstreams.upstream("recommendations", healthy().after(slow));
+
+        long started = System.nanoTime();
+        assertProblem(profile(Map.of()).then(), 502);
+
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(upstreams.exchanges("orders")).hasSize(1).allMatch(UpstreamStub.Exchange::aborted);
+            assertThat(upstreams.exchanges("recommendations")).hasSize(1).allMatch(UpstreamStub.Exchange::aborted);
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("aborted before they would have answered").isLessThan(slow);
+    }
+
+    @Test
+    void requestTimeoutHeaderGives504NearIt() {
+        upstreams.upstream("billing", hang());
+
+        long started = System.nanoTime();
+        assertProblem(profile(Map.of("Request-Timeout", "200")).then(), 504);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(100)).isLessThan(Duration.ofMillis(200).plus(MARGIN));
+    }
+
+    @Test
+    void lambdaInvocationDeadlineGives504NearIt() {
+        upstreams.upstream("billing", hang());
+        long deadline = System.currentTimeMillis() + 300;
+        String lambdaContext = "{\"request_id\":\"req-1\",\"deadline\":" + deadline
+                + ",\"invoked_function_arn\":\"arn:aws:lambda:eu-west-1:123456789012:function:profile\","
+                + "\"env_config\":{\"function_name\":\"profile\",\"memory\":1024,\"version\":\"$LATEST\"}}";
+
+        long started = System.nanoTime();
+        assertProblem(profile(Map.of("x-amzn-lambda-context", lambdaContext)).then(), 504);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(150)).isLessThan(Duration.ofMillis(300).plus(MARGIN));
+    }
+
+    @Test
+    void malformedRequestTimeoutIs400() {
+        for (String value : List.of("abc", "-5", "0", "1.5", "99999999999")) {
+            assertProblem(profile(Map.of("Request-Timeout", value)).then(), 400);
+        }
+    }
+
+    @Test
+    void nonNumericIdIs400() {
+        assertProblem(given().get("/users/abc/profile").then(), 400);
+    }
+
+    private io.restassured.response.Response profile(Map<String, String> headers) {
+        return given().headers(headers).when().get("/users/" + userId + "/profile");
+    }
+}
