@@ -19,4 +19,11 @@ public interface DatabaseConfig {
      * exhausted pool or a database outage fails fast instead of queueing requests.
      */
     Duration acquireTimeout();
+
+    /**
+     * How many requests may queue for a connection beyond those that hold one. Past
+     * it a request is refused at once (503) instead of waiting in an unbounded line
+     * that would outlive every deadline and keep working long after its caller left.
+     */
+    int maxWaitQueue();
 }

@@ -12,9 +12,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnectOptions;
 
 /**
- * Builds the reactive pool Quarkus configured, adding the two time bounds it has
- * no key for: the TCP connect timeout and the wait for a free connection. Without
- * them a database outage would hold requests for Vert.x's 30-second default.
+ * Builds the reactive pool Quarkus configured, adding the bounds it has no key for:
+ * the TCP connect timeout, the wait for a free connection, and the length of the
+ * line of waiters. Without them a database outage or an overload would hold
+ * requests for Vert.x's 30-second default, in a line with no end.
  */
 @Singleton
 public class TimeBoundedPgPoolCreator implements PgPoolCreator {
@@ -31,8 +32,10 @@ public class TimeBoundedPgPoolCreator implements PgPoolCreator {
         for (PgConnectOptions options : input.pgConnectOptionsList()) {
             options.setConnectTimeout(connectTimeoutMillis);
         }
-        input.poolOptions().setConnectionTimeout(Math.toIntExact(config.acquireTimeout().toMillis()))
-                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+        input.poolOptions()
+                .setConnectionTimeout(Math.toIntExact(config.acquireTimeout().toMillis()))
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setMaxWaitQueueSize(config.maxWaitQueue());
         return PgBuilder.pool()
                 .with(input.poolOptions())
                 .connectingTo(List.<SqlConnectOptions>copyOf(input.pgConnectOptionsList()))

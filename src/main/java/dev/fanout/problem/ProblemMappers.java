@@ -16,6 +16,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import dev.fanout.database.DatabaseUnavailable;
+
 /**
  * The one place where failures become answers. Every error leaves as
  * problem+json; none carries a stack trace, SQL, a class name or a host name.
@@ -64,10 +66,26 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
+        if (DatabaseUnavailable.isCause(e)) {
+            return databaseUnavailable(e);
+        }
         String reference = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure, reference %s", reference);
         return answer(new Problem(ProblemTypes.ABOUT_BLANK, "Internal Server Error", 500,
                 "An unexpected error occurred; quote reference " + reference + " when reporting it"));
+    }
+
+    /** Down, restarting or saturated: the client may retry shortly; the operator sees why in the log. */
+    private static Response databaseUnavailable(Throwable e) {
+        if (DatabaseUnavailable.isSaturation(e)) {
+            LOG.debugf("Database pool saturated: %s", e.toString()); // an overload would flood the log; the 503s are metered
+        } else {
+            LOG.warnf("Database unavailable: %s", e.toString());
+        }
+        return Response.fromResponse(answer(new Problem(ProblemTypes.of("database-unavailable"), "Service Unavailable",
+                503, "The database cannot serve this request right now; retry shortly")))
+                .header("Retry-After", "1")
+                .build();
     }
 
     public static Response answer(Problem problem) {

@@ -1,5 +1,6 @@
 package dev.fanout.ops;
 
+import static dev.fanout.support.ProblemAssertions.assertProblem;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -25,13 +26,14 @@ class ReadinessTest {
 
     @Test
     void readinessGoesDownWhenTheDatabaseStopsAndUpWhenItReturns() {
-        TestUsers.create(); // the pool holds live connections when the database goes away
+        long id = TestUsers.create(); // the pool holds live connections when the database goes away
 
         EmbeddedPostgresControl.stop();
         try {
             await().atMost(RECOVERY).untilAsserted(() -> given().get("/q/health/ready")
                     .then().statusCode(503).body("status", equalTo("DOWN")));
             given().get("/q/health/live").then().statusCode(200);
+            assertProblem(given().get("/users/" + id).then(), 503);
         } finally {
             EmbeddedPostgresControl.start();
         }
