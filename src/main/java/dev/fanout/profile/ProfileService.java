@@ -10,7 +10,6 @@ import dev.fanout.profile.client.OrdersClient;
 import dev.fanout.profile.client.RecommendationsClient;
 import dev.fanout.users.UserRepository;
 import dev.fanout.users.UserView;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /** A profile: the user and billing are required, orders and recommendations optional, all four at once. */
@@ -43,9 +42,9 @@ public class ProfileService {
                         parts.get(recommended), parts.degraded()));
     }
 
-    /** The user's row in a session of its own, closed (connection back to the pool) however the read ends. */
+    /** One pooled query: cancelling it drops the answer, and its connection still goes back to the pool. */
     private Uni<UserView> userOf(long userId, Deadline deadline) {
-        Uni<UserView> read = Panache.withSession(() -> users.findExisting(userId)).map(UserView::of);
-        return deadline.bound(read, config.user().timeout(), () -> new DeadlineExceededException("the user's read"));
+        return deadline.bound(users.findView(userId), config.user().timeout(),
+                () -> new DeadlineExceededException("the user's read"));
     }
 }

@@ -11,14 +11,47 @@ import org.hibernate.exception.ConstraintViolationException;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 
 /** The {@code users} table. Callers own the session or transaction scope. */
 @ApplicationScoped
 public class UserRepository implements PanacheRepository<User> {
 
+    private static final String SELECT_VIEW =
+            "SELECT id, email, display_name, plan, created_at, updated_at FROM users WHERE id = $1";
     private static final String UNIQUE_VIOLATION = "23505";
+
+    private final Pool pool;
+
+    public UserRepository(Pool pool) {
+        this.pool = pool;
+    }
+
     private static final String EMAIL_CONSTRAINT = "users_email_key";
+
+    /**
+     * The user as the API shows it, in one pooled query outside Hibernate's session.
+     * The pool runs acquire, query and release as one operation, so cancelling the
+     * caller (a fan-out whose required sibling failed) only drops the answer: the
+     * connection always goes back. A Hibernate Reactive session cancelled while its
+     * connection is still being acquired never releases that connection once granted,
+     * which a storm of cancellations turns into an empty pool.
+     */
+    public Uni<UserView> findView(long id) {
+        return pool.preparedQuery(SELECT_VIEW)
+                .execute(Tuple.of(id))
+                .map(rows -> rows.iterator().hasNext() ? viewOf(rows.iterator().next()) : null)
+                .onItem().ifNull().failWith(() -> new UserNotFoundException(id));
+    }
+
+    private static UserView viewOf(Row row) {
+        return new UserView(row.getLong("id"), row.getString("email"), row.getString("display_name"),
+                row.getString("plan"), row.getOffsetDateTime("created_at").toInstant(),
+                row.getOffsetDateTime("updated_at").toInstant());
+    }
 
     public Uni<User> findExisting(long id) {
         return findById(id)
