@@ -72,14 +72,22 @@ class ProfileCancellationLeakTest {
             admin.rollback(); // the lock goes; reads still queued may now run, then must let go
         }
 
-        // Billing's 500 usually ends a request (502); under this storm on two cores the read's own timeout
-        // sometimes comes first (504). Either way the read is cancelled while it still waits on the database.
-        assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(502, 504).contains(502);
+        // A required part ends each request: billing's 500 (502), the read's own timeout (504), or the pool's
+        // full line refusing the read at once (503). Which comes first depends on the load on two cores;
+        // in every case the reads still waiting on the database are cancelled. Never a 500, never a hang.
+        assertThat(answers).as(distinctBodies(answers)).extracting(HttpResponse::statusCode).isSubsetOf(502, 503, 504);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(busyBackends()).isZero());
         assertThat(openBackends()).as("the pool stays within its size").isLessThanOrEqualTo(poolMaxSize + 2);
 
         upstreams.reset();
-        assertThat(fire(FOLLOWING_BURST, userId)).extracting(HttpResponse::statusCode).containsOnly(200);
+        List<HttpResponse<String>> following = fire(FOLLOWING_BURST, userId);
+        assertThat(following).as(distinctBodies(following) + "; billing requests that reached the stub: "
+                + upstreams.exchanges("billing").size()).extracting(HttpResponse::statusCode).containsOnly(200);
+    }
+
+    private static String distinctBodies(List<HttpResponse<String>> answers) {
+        return "distinct problems: " + answers.stream().filter(answer -> answer.statusCode() != 200)
+                .map(HttpResponse::body).distinct().limit(5).toList();
     }
 
     /**

@@ -8,7 +8,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.profile.ProfileConfig;
-import dev.fanout.upstream.UpstreamCall;
+import dev.fanout.upstream.UpstreamCalls;
 import dev.fanout.upstream.UpstreamNotFoundException;
 import io.smallrye.mutiny.Uni;
 
@@ -19,16 +19,18 @@ public class OrdersClient {
 
     private final OrdersRestClient orders;
     private final ProfileConfig config;
+    private final UpstreamCalls calls;
 
-    public OrdersClient(@RestClient OrdersRestClient orders, ProfileConfig config) {
+    public OrdersClient(@RestClient OrdersRestClient orders, ProfileConfig config, UpstreamCalls calls) {
         this.orders = orders;
         this.config = config;
+        this.calls = calls;
     }
 
     /** The user's most recent orders; a user orders has never seen (404) has none. */
     public Uni<List<Order>> recentOf(long userId, Deadline deadline) {
         int limit = config.orders().limit();
-        return UpstreamCall.of(UPSTREAM, () -> orders.recent(userId, limit), config.orders().timeout(), deadline)
+        return calls.call(UPSTREAM, () -> orders.recent(userId, limit), config.orders().timeout(), deadline)
                 .onFailure(UpstreamNotFoundException.class).recoverWithItem(List.of());
     }
 }

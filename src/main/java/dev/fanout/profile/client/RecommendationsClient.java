@@ -8,7 +8,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.profile.ProfileConfig;
-import dev.fanout.upstream.UpstreamCall;
+import dev.fanout.upstream.UpstreamCalls;
 import dev.fanout.upstream.UpstreamNotFoundException;
 import io.smallrye.mutiny.Uni;
 
@@ -19,15 +19,17 @@ public class RecommendationsClient {
 
     private final RecommendationsRestClient recommendations;
     private final ProfileConfig config;
+    private final UpstreamCalls calls;
 
-    public RecommendationsClient(@RestClient RecommendationsRestClient recommendations, ProfileConfig config) {
+    public RecommendationsClient(@RestClient RecommendationsRestClient recommendations, ProfileConfig config, UpstreamCalls calls) {
         this.recommendations = recommendations;
         this.config = config;
+        this.calls = calls;
     }
 
     /** Recommendations for the user; none (404) is an empty list. */
     public Uni<List<Recommendation>> forUser(long userId, Deadline deadline) {
-        return UpstreamCall.of(UPSTREAM, () -> recommendations.forUser(userId), config.recommendations().timeout(), deadline)
+        return calls.call(UPSTREAM, () -> recommendations.forUser(userId), config.recommendations().timeout(), deadline)
                 .onFailure(UpstreamNotFoundException.class).recoverWithItem(List.of());
     }
 }

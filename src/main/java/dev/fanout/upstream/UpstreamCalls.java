@@ -1,0 +1,87 @@
+package dev.fanout.upstream;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import dev.fanout.concurrent.Bulkhead;
+import dev.fanout.concurrent.Deadline;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.VertxException;
+
+/**
+ * Every call to an upstream goes through here. A call is
+ * <ul>
+ * <li>admitted only while the upstream has a free pooled connection (a bulkhead the
+ * size of the REST client's pool), otherwise refused at once;</li>
+ * <li>bounded by its own timeout and the request's deadline, a timeout being its own
+ * outcome;</li>
+ * <li>translated: a 404 is {@link UpstreamNotFoundException}, anything else an
+ * {@link UpstreamFailureException} that says what happened without internals.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class UpstreamCalls {
+
+    private final int maxInFlightPerUpstream;
+    private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
+
+    public UpstreamCalls(@ConfigProperty(name = "quarkus.rest-client.connection-pool-size") int connectionPoolSize) {
+        this.maxInFlightPerUpstream = connectionPoolSize;
+    }
+
+    public <T> Uni<T> call(String upstream, Supplier<Uni<T>> call, Duration timeout, Deadline deadline) {
+        Uni<T> admitted = bulkheadOf(upstream).run(call, () -> new UpstreamSaturatedException(upstream));
+        return deadline.bound(admitted, timeout, () -> new UpstreamTimeoutException(upstream, deadline.cap(timeout)))
+                .onFailure(UpstreamCalls::isForeign)
+                .transform(failure -> translate(upstream, failure));
+    }
+
+    /** Calls in flight to {@code upstream} now. */
+    public int inFlight(String upstream) {
+        return bulkheadOf(upstream).inUse();
+    }
+
+    private Bulkhead bulkheadOf(String upstream) {
+        return bulkheads.computeIfAbsent(upstream, name -> new Bulkhead(maxInFlightPerUpstream));
+    }
+
+    private static boolean isForeign(Throwable failure) {
+        return !(failure instanceof UpstreamTimeoutException || failure instanceof UpstreamSaturatedException);
+    }
+
+    static Throwable translate(String upstream, Throwable failure) {
+        if (failure instanceof WebApplicationException http) {
+            int status = http.getResponse().getStatus();
+            if (status == 404) {
+                return new UpstreamNotFoundException(upstream);
+            }
+            return new UpstreamFailureException(upstream, "answered HTTP " + status, failure);
+        }
+        if (hasCause(failure, JsonProcessingException.class)) {
+            return new UpstreamFailureException(upstream, "sent a malformed answer", failure);
+        }
+        if (hasCause(failure, IOException.class) || hasCause(failure, VertxException.class)) {
+            return new UpstreamFailureException(upstream, "could not be reached or dropped the connection", failure);
+        }
+        return new UpstreamFailureException(upstream, "failed", failure);
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
