@@ -30,20 +30,29 @@ public class RequestDeadlines {
     }
 
     public Deadline forRequest(long arrivalNanos, String requestTimeoutHeader, String lambdaContextHeader) {
-        Duration budget = config.maxDeadline();
+        return forRequest(arrivalNanos, config.maxDeadline(), config.safetyMargin(), requestTimeoutHeader, lambdaContextHeader);
+    }
+
+    /**
+     * The same rule with a budget and margin of the caller's own, for work that is
+     * allowed longer than an ordinary request (a batch, say): the earliest of
+     * arrival + budget, the header's time and Lambda's deadline, each less the margin.
+     */
+    public Deadline forRequest(long arrivalNanos, Duration budget, Duration safetyMargin, String requestTimeoutHeader,
+            String lambdaContextHeader) {
         if (requestTimeoutHeader != null) {
             budget = shorter(budget, parseRequestTimeout(requestTimeoutHeader));
         }
-        Deadline deadline = Deadline.startingAt(arrivalNanos, budget.minus(config.safetyMargin()));
+        Deadline deadline = Deadline.startingAt(arrivalNanos, budget.minus(safetyMargin));
         return LambdaContext.parse(json, lambdaContextHeader)
                 .filter(LambdaContext::hasDeadline)
-                .map(context -> deadline.earliest(lambdaDeadline(context)))
+                .map(context -> deadline.earliest(lambdaDeadline(context, safetyMargin)))
                 .orElse(deadline);
     }
 
-    private Deadline lambdaDeadline(LambdaContext context) {
+    private static Deadline lambdaDeadline(LambdaContext context, Duration safetyMargin) {
         long remainingMillis = context.deadlineEpochMillis() - System.currentTimeMillis();
-        return Deadline.after(Duration.ofMillis(Math.max(0, remainingMillis)).minus(config.safetyMargin()));
+        return Deadline.after(Duration.ofMillis(Math.max(0, remainingMillis)).minus(safetyMargin));
     }
 
     private static Duration parseRequestTimeout(String header) {

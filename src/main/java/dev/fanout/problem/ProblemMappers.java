@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -96,11 +97,14 @@ public class ProblemMappers {
         return new Problem.FieldError(leafName(violation.getPropertyPath()), violation.getMessage());
     }
 
-    /** {@code create.request.email} is our method and parameter names; the client only knows {@code email}. */
+    /**
+     * {@code create.request.email} is our method and parameter names; the client only knows {@code email}.
+     * An element of a list ({@code userIds[2].<list element>}) is named by its list.
+     */
     private static String leafName(Path path) {
         String name = "";
         for (Path.Node node : path) {
-            if (node.getName() != null) {
+            if (node.getName() != null && node.getKind() != ElementKind.CONTAINER_ELEMENT) {
                 name = node.getName();
             }
         }

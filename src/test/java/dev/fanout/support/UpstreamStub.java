@@ -196,6 +196,11 @@ public final class UpstreamStub implements AutoCloseable {
             return new Behaviour(Kind.RESPOND, status, "{\"error\":\"stubbed\"}", Duration.ZERO);
         }
 
+        /** A 200 with this body instead of the healthy one. */
+        public static Behaviour json(String body) {
+            return new Behaviour(Kind.RESPOND, 200, body, Duration.ZERO);
+        }
+
         public static Behaviour malformed() {
             return new Behaviour(Kind.RESPOND, 200, "{\"userId\": 1, \"balance\": [", Duration.ZERO);
         }

@@ -1,0 +1,52 @@
+package dev.fanout.sync;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import dev.fanout.concurrent.Deadline;
+import dev.fanout.concurrent.RequestArrival;
+import dev.fanout.concurrent.RequestDeadlines;
+import dev.fanout.lambda.LambdaContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The sync function on SQS. The Lambda Web Adapter POSTs every non-HTTP event to the
+ * pass-through path ({@code AWS_LWA_PASS_THROUGH_PATH=/events/sqs}) and returns the
+ * answer's body to Lambda as the function's result, so the answer is always JSON:
+ * {@code {"batchItemFailures":[...]}}. Any content type is taken, since the adapter's
+ * is not ours to choose, and a 415 would read as "all succeeded".
+ */
+@Path("/events/sqs")
+public class SqsSyncResource {
+
+    private final SqsSyncHandler handler;
+    private final RequestDeadlines deadlines;
+    private final SyncConfig config;
+
+    public SqsSyncResource(SqsSyncHandler handler, RequestDeadlines deadlines, SyncConfig config) {
+        this.handler = handler;
+        this.deadlines = deadlines;
+        this.config = config;
+    }
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<SqsBatchResponse> receive(String event, @RestHeader(LambdaContext.HEADER) String lambdaContext,
+            RoutingContext routing) {
+        Deadline deadline = deadlines.forRequest(RequestArrival.of(routing), config.batchDeadline(),
+                config.safetyMargin(), null, lambdaContext);
+        return handler.handle(event, deadline);
+    }
+
+    @ServerExceptionMapper
+    public Response unreadable(UnreadableSqsEventException e) {
+        return e.toResponse();
+    }
+}

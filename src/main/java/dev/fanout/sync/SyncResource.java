@@ -1,0 +1,60 @@
+package dev.fanout.sync;
+
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestHeader;
+
+import dev.fanout.concurrent.Deadline;
+import dev.fanout.concurrent.RequestArrival;
+import dev.fanout.concurrent.RequestDeadlines;
+import dev.fanout.lambda.LambdaContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The sync function over HTTP: a batch of user ids, synced from directory into users.
+ * A repeated id is synced (and reported) once.
+ */
+@Path("/sync")
+@Produces(MediaType.APPLICATION_JSON)
+public class SyncResource {
+
+    private static final Logger LOG = Logger.getLogger(SyncResource.class);
+
+    private final SyncProcessor processor;
+    private final RequestDeadlines deadlines;
+    private final SyncConfig config;
+
+    public SyncResource(SyncProcessor processor, RequestDeadlines deadlines, SyncConfig config) {
+        this.processor = processor;
+        this.deadlines = deadlines;
+        this.config = config;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<SyncReport> sync(@Valid @NotNull SyncRequest request,
+            @RestHeader(RequestDeadlines.REQUEST_TIMEOUT_HEADER) String requestTimeout,
+            @RestHeader(LambdaContext.HEADER) String lambdaContext,
+            RoutingContext routing) {
+        if (request.userIds().size() > config.maxBatchSize()) {
+            throw new SyncBatchTooLargeException(request.userIds().size(), config.maxBatchSize());
+        }
+        List<Long> userIds = request.userIds().stream().distinct().toList();
+        Deadline deadline = deadlines.forRequest(RequestArrival.of(routing), config.batchDeadline(),
+                config.safetyMargin(), requestTimeout, lambdaContext);
+        return processor.syncEach(userIds, deadline)
+                .map(SyncReport::of)
+                .invoke(report -> LOG.infof("Sync of %d user(s): %d processed, %d failed",
+                        userIds.size(), report.processed(), report.failed().size()));
+    }
+}

@@ -1,0 +1,21 @@
+package dev.fanout.sync.client;
+
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import dev.fanout.users.Plans;
+import dev.fanout.users.UserLimits;
+
+/**
+ * directory's answer for one person. The constraints are the users table's own rules:
+ * an answer that breaks one is that item's failure, never a row.
+ */
+public record DirectoryPerson(
+        @NotNull Long id,
+        @NotBlank @Email @Size(max = UserLimits.EMAIL_MAX) String email,
+        @NotBlank @Size(max = UserLimits.DISPLAY_NAME_MAX) String displayName,
+        @NotNull @Pattern(regexp = Plans.PATTERN, message = Plans.MESSAGE) String plan) {
+}

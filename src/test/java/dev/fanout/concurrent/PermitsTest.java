@@ -1,0 +1,102 @@
+package dev.fanout.concurrent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
+import io.smallrye.mutiny.subscription.UniEmitter;
+
+class PermitsTest {
+
+    private static final int PERMITS = 3;
+    private static final int CALLERS = 10;
+
+    /** Work that stays pending until the test ends it; records that it started and whether it was cancelled. */
+    private static final class PendingWork {
+        final List<UniEmitter<? super String>> started = new ArrayList<>();
+        final List<AtomicBoolean> cancelled = new ArrayList<>();
+
+        Uni<String> next() {
+            AtomicBoolean wasCancelled = new AtomicBoolean();
+            return Uni.createFrom().<String>emitter(emitter -> {
+                started.add(emitter);
+                cancelled.add(wasCancelled);
+            }).onCancellation().invoke(() -> wasCancelled.set(true));
+        }
+    }
+
+    @Test
+    void noMoreThanTheGivenNumberRunAtOnceAndTheRestStartAsPermitsComeBack() {
+        Permits permits = new Permits(PERMITS);
+        PendingWork work = new PendingWork();
+        List<UniAssertSubscriber<String>> callers = new ArrayList<>();
+        for (int i = 0; i < CALLERS; i++) {
+            callers.add(permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create()));
+        }
+
+        assertThat(work.started).hasSize(PERMITS);
+
+        work.started.get(0).complete("first");
+        callers.get(0).assertItem("first");
+        assertThat(work.started).hasSize(PERMITS + 1);
+
+        work.started.get(1).fail(new IllegalStateException("boom"));
+        callers.get(1).assertFailedWith(IllegalStateException.class, "boom");
+        assertThat(work.started).as("a failure gives its permit back too").hasSize(PERMITS + 2);
+    }
+
+    @Test
+    void aCallerCancelledWhileWaitingLeavesTheQueueAndNeverRuns() {
+        Permits permits = new Permits(1);
+        PendingWork work = new PendingWork();
+        UniAssertSubscriber<String> first = permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+        UniAssertSubscriber<String> second = permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+        UniAssertSubscriber<String> third = permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+
+        second.cancel();
+        work.started.get(0).complete("done");
+
+        first.assertItem("done");
+        assertThat(work.started).as("the first and the third ran; the cancelled second never did").hasSize(2);
+        work.started.get(1).complete("third");
+        third.assertItem("third");
+        second.assertNotTerminated();
+    }
+
+    @Test
+    void cancellingRunningWorkCancelsItAndGivesThePermitBack() {
+        Permits permits = new Permits(1);
+        PendingWork work = new PendingWork();
+        UniAssertSubscriber<String> running = permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+        permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+
+        running.cancel();
+
+        assertThat(work.cancelled.get(0)).isTrue();
+        assertThat(work.started).as("the waiting caller got the permit").hasSize(2);
+    }
+
+    @Test
+    void permitsComeBackAfterSynchronousWork() {
+        Permits permits = new Permits(1);
+        for (int i = 0; i < CALLERS; i++) {
+            permits.run(() -> Uni.createFrom().item("now")).subscribe().withSubscriber(UniAssertSubscriber.create())
+                    .assertItem("now");
+        }
+        PendingWork work = new PendingWork();
+        permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+        assertThat(work.started).hasSize(1);
+    }
+
+    @Test
+    void aSizeBelowOneIsRefused() {
+        assertThatThrownBy(() -> new Permits(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
