@@ -1,52 +1,52 @@
 package dev.fanout;
 
-import java.util.List;
+import java.util.function.BiConsumer;
 
-import org.eclipse.microprofile.config.ConfigProvider;
-
-import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * The entry point of every function. Before Quarkus starts, a production launch
- * checks that the database is configured and, if not, says which variables to
- * set, instead of the datasource internals Quarkus would report.
- * (Dev mode and tests start an embedded PostgreSQL instead; see dev.fanout.local.)
+ * The entry point of every function. When a launch fails because no datasource
+ * URL is set, it says which environment variables to set, in place of the
+ * datasource internals that Quarkus reports. It reacts to the failure rather than
+ * checking beforehand: before Quarkus runs, a dev-mode launch cannot yet tell
+ * itself from production, and dev mode supplies an embedded database.
  */
 @QuarkusMain
-public class FanoutMain {
+public class FanoutMain implements QuarkusApplication {
 
-    private static final String REACTIVE_URL = "quarkus.datasource.reactive.url";
-    private static final String JDBC_URL = "quarkus.datasource.jdbc.url";
+    static final String MISSING_DATABASE = "ERROR fanout: the database is not configured: set "
+            + "QUARKUS_DATASOURCE_REACTIVE_URL (postgresql://host:5432/db), QUARKUS_DATASOURCE_USERNAME and "
+            + "QUARKUS_DATASOURCE_PASSWORD; to migrate, also QUARKUS_DATASOURCE_JDBC_URL (jdbc:postgresql://host:5432/db).";
 
     public static void main(String... args) {
-        if (LaunchMode.current() == LaunchMode.NORMAL) {
-            List<String> missing = requiredProperties().stream().filter(FanoutMain::isMissing).toList();
-            if (!missing.isEmpty()) {
-                // Logging is not set up before Quarkus runs; standard error reaches CloudWatch all the same.
-                System.err.printf("ERROR fanout: the database is not configured: set %s "
-                        + "(postgresql://host:5432/db; for migrations also jdbc:postgresql://host:5432/db), "
-                        + "and QUARKUS_DATASOURCE_USERNAME / QUARKUS_DATASOURCE_PASSWORD.%n",
-                        String.join(" and ", missing.stream().map(FanoutMain::envName).toList()));
-                System.exit(1);
+        BiConsumer<Integer, Throwable> quarkusExit = ApplicationLifecycleManager.getDefaultExitCodeHandler();
+        Quarkus.run(FanoutMain.class, (code, failure) -> exit(code, failure, quarkusExit), args);
+    }
+
+    @Override
+    public int run(String... args) {
+        Quarkus.waitForExit();
+        return 0;
+    }
+
+    private static void exit(int code, Throwable failure, BiConsumer<Integer, Throwable> quarkusExit) {
+        if (isMissingDatasource(failure)) {
+            System.err.println(MISSING_DATABASE); // logging may be gone by now; standard error reaches CloudWatch
+        }
+        quarkusExit.accept(code, failure);
+    }
+
+    /** Quarkus deactivates a datasource without a URL, and fails the start when something needs it. */
+    static boolean isMissingDatasource(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null && message.contains("deactivated automatically because its URL is not set")) {
+                return true;
             }
         }
-        Quarkus.run(args);
-    }
-
-    /** The functions use the reactive pool; only a migrating launch needs JDBC (for Flyway). */
-    private static List<String> requiredProperties() {
-        boolean migrates = ConfigProvider.getConfig().getOptionalValue("quarkus.flyway.migrate-at-start", Boolean.class)
-                .orElse(false);
-        return migrates ? List.of(REACTIVE_URL, JDBC_URL) : List.of(REACTIVE_URL);
-    }
-
-    private static boolean isMissing(String property) {
-        return ConfigProvider.getConfig().getOptionalValue(property, String.class).filter(v -> !v.isBlank()).isEmpty();
-    }
-
-    private static String envName(String property) {
-        return property.toUpperCase().replace('.', '_');
+        return false;
     }
 }
