@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 import dev.fanout.problem.Params;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -26,7 +27,14 @@ import io.smallrye.mutiny.Uni;
 /**
  * The users function: CRUD over PostgreSQL. A resource that only forwards to
  * its repository, so it has no service; the repository holds the queries.
+ *
+ * <p>Not cancelled when the client goes away ({@code @Cancellable(false)}): a
+ * Hibernate Reactive session cancelled while its connection is being acquired
+ * never gives that connection back (hibernate-reactive#4133). Each operation is
+ * one short, pool-bounded statement, so letting it finish costs little; its
+ * session then closes and the connection returns.
  */
+@Cancellable(false)
 @Path("/users")
 @Produces(MediaType.APPLICATION_JSON)
 public class UserResource {
