@@ -12,17 +12,24 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Refuses a declared oversized body with a 413 problem before anything reads it.
- * Vert.x enforces the same limit on bodies without a Content-Length, but answers
- * those with an empty 413; a client that declares its size gets the full answer.
+ * Refuses a declared oversized API body with a 413 problem before anything reads it.
+ *
+ * <p>Two limits: API routes take {@code fanout.http.max-api-body-size} (64 KiB), while
+ * the Lambda Web Adapter's pass-through paths ({@code /events/...}) take anything Lambda
+ * can deliver (Quarkus's own {@code quarkus.http.limits.max-body-size}, 6 MiB). An SQS
+ * batch refused there would come back without {@code batchItemFailures}, which Lambda
+ * reads as "all succeeded": the messages would be lost. Vert.x enforces the outer limit
+ * on bodies without a Content-Length.
  */
 @Singleton
 public class BodyLimitFilter {
 
     private final long maxBodyBytes;
 
-    public BodyLimitFilter(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
-        this.maxBodyBytes = maxBodySize.asLongValue();
+    static final String EVENTS_PREFIX = "/events/";
+
+    public BodyLimitFilter(@ConfigProperty(name = "fanout.http.max-api-body-size") MemorySize maxApiBodySize) {
+        this.maxBodyBytes = maxApiBodySize.asLongValue();
     }
 
     void register(@Observes Router router) {
@@ -31,7 +38,7 @@ public class BodyLimitFilter {
 
     void refuseOversizedBody(RoutingContext context) {
         String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (declared != null && exceedsLimit(declared)) {
+        if (declared != null && !context.request().path().startsWith(EVENTS_PREFIX) && exceedsLimit(declared)) {
             Problem problem = new Problem(ProblemTypes.ABOUT_BLANK, "Content Too Large", 413,
                     "The request body is larger than " + maxBodyBytes + " bytes");
             context.response()
