@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 import dev.fanout.support.InjectUpstreamStub;
+import dev.fanout.support.ProfileWarmUp;
 import dev.fanout.support.TestUsers;
 import dev.fanout.support.UpstreamStub;
 import dev.fanout.support.UpstreamStub.Behaviour;
@@ -48,6 +49,7 @@ class ProfileResourceTest {
 
     @BeforeEach
     void healthyUpstreamsAndAFreshUser() {
+        ProfileWarmUp.once(upstreams);
         upstreams.reset();
         userId = TestUsers.create();
     }
@@ -66,7 +68,6 @@ class ProfileResourceTest {
 
     @Test
     void latencyIsTheSlowestPartsNotTheSum() {
-        profile(Map.of()).then().statusCode(200); // warm: the first call of a fresh JVM pays class loading and connects
         for (String upstream : List.of("billing", "orders", "recommendations")) {
             upstreams.upstream(upstream, healthy().after(UPSTREAM_DELAY));
         }
