@@ -88,12 +88,16 @@ locals {
     },
   ]
 
-  # The app's meters, by their dimension sets.
+  # The app's meters, by the dimension sets its EMF lines carry (dev.fanout.observability):
+  # every meter tag but `method`, plus `function`. Timers are distributions, so CloudWatch
+  # computes their percentiles; counters are sums per minute.
   app_metrics = [
-    { title = "http.server.requests by function, route, status", name = "http.server.requests", dims = "function,route,status", stat = "SampleCount" },
-    { title = "fanout.upstream.calls by function, upstream, outcome", name = "fanout.upstream.calls", dims = "function,upstream,outcome", stat = "Sum" },
-    { title = "fanout.profile.degraded by function, part", name = "fanout.profile.degraded", dims = "function,part", stat = "Sum" },
-    { title = "fanout.sync.items by function, outcome", name = "fanout.sync.items", dims = "function,outcome", stat = "Sum" },
+    { title = "requests per route and status", name = "http.server.requests", dims = "function,outcome,status,uri", stat = "SampleCount" },
+    { title = "p99 latency per route (ms)", name = "http.server.requests", dims = "function,outcome,status,uri", stat = "p99" },
+    { title = "upstream calls per outcome", name = "fanout.upstream.calls", dims = "function,outcome,upstream", stat = "SampleCount" },
+    { title = "p99 upstream latency (ms)", name = "fanout.upstream.calls", dims = "function,outcome,upstream", stat = "p99" },
+    { title = "degraded profile parts", name = "fanout.profile.degraded", dims = "function,part", stat = "Sum" },
+    { title = "sync items per outcome", name = "fanout.sync.items", dims = "function,outcome", stat = "Sum" },
   ]
 
   app_widgets = [

@@ -30,6 +30,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
+        if (e.status() >= 500) {
+            // An upstream, the deadline or a saturated dependency: the operator's concern, one line each.
+            LOG.warnf("%d %s", e.status(), e.getMessage());
+        }
         return answer(e.toProblem());
     }
 

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -17,10 +19,14 @@ import org.jboss.logging.Logger;
 
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.concurrent.Permits;
+import dev.fanout.observability.MeterConfig;
 import dev.fanout.problem.ProblemException;
 import dev.fanout.sync.client.DirectoryClient;
 import dev.fanout.sync.client.DirectoryPerson;
 import dev.fanout.sync.client.NotInDirectoryException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -56,15 +62,23 @@ public class SyncProcessor {
     private final SyncConfig config;
     private final Permits upserts;
     private final Duration itemBudget;
+    private final AtomicInteger inFlight;
+    private final Counter processed;
+    private final Counter failed;
+    private final Timer batchDuration;
 
     public SyncProcessor(DirectoryClient directory, SyncedUserRepository users, Validator validator, SyncConfig config,
-            @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolMaxSize) {
+            @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolMaxSize, MeterRegistry meters) {
         this.directory = directory;
         this.users = users;
         this.validator = validator;
         this.config = config;
         this.upserts = new Permits(Math.min(config.maxInFlight(), poolMaxSize));
         this.itemBudget = config.directory().timeout().plus(config.upsert().timeout());
+        this.inFlight = meters.gauge(MeterConfig.SYNC_IN_FLIGHT, new AtomicInteger());
+        this.processed = meters.counter(MeterConfig.SYNC_ITEMS, "outcome", "processed");
+        this.failed = meters.counter(MeterConfig.SYNC_ITEMS, "outcome", "failed");
+        this.batchDuration = meters.timer(MeterConfig.SYNC_BATCH);
     }
 
     /** Each id on its own; the outcomes are in the order of the ids. */
@@ -81,11 +95,21 @@ public class SyncProcessor {
      */
     public Uni<List<List<ItemOutcome>>> syncInOrder(List<List<Long>> groups, Deadline deadline) {
         List<Group> indexed = IntStream.range(0, groups.size()).mapToObj(i -> new Group(i, groups.get(i))).toList();
-        return Multi.createFrom().iterable(indexed)
+        return Uni.createFrom().deferred(() -> timed(Multi.createFrom().iterable(indexed)
                 .onItem().transformToUni(group -> syncGroup(group, deadline)).merge(config.maxInFlight())
                 .collect().asList()
                 .chain(this::advanceIdentity)
-                .map(SyncProcessor::inGroupOrder);
+                .map(SyncProcessor::inGroupOrder)
+                .invoke(this::countOutcomes)));
+    }
+
+    private <T> Uni<T> timed(Uni<T> batch) {
+        long started = System.nanoTime();
+        return batch.onTermination().invoke(() -> batchDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+    }
+
+    private void countOutcomes(List<List<ItemOutcome>> groups) {
+        groups.stream().flatMap(List::stream).forEach(item -> (item.succeeded() ? processed : failed).increment());
     }
 
     private Uni<GroupOutcome> syncGroup(Group group, Deadline deadline) {
@@ -118,6 +142,8 @@ public class SyncProcessor {
             return Uni.createFrom().item(ItemOutcome.failed(userId, NOT_STARTED));
         }
         return directory.personOf(userId, deadline)
+                .onSubscription().invoke(inFlight::incrementAndGet)
+                .onTermination().invoke(inFlight::decrementAndGet)
                 .map(person -> checked(userId, person))
                 .chain(person -> store(person, deadline))
                 .replaceWith(ItemOutcome.synced(userId))

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.fanout.concurrent.Bulkhead;
 import dev.fanout.concurrent.Deadline;
+import dev.fanout.observability.MeterConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
 
@@ -26,24 +33,70 @@ import io.vertx.core.VertxException;
  * <li>bounded by its own timeout and the request's deadline, a timeout being its own
  * outcome;</li>
  * <li>translated: a 404 is {@link UpstreamNotFoundException}, anything else an
- * {@link UpstreamFailureException} that says what happened without internals.</li>
+ * {@link UpstreamFailureException} that says what happened without internals;</li>
+ * <li>observed: a {@code fanout.upstream.calls} timer and a span per call, tagged with
+ * the upstream and the outcome ({@code success}, {@code not_found}, {@code error},
+ * {@code timeout}, {@code rejected}, or {@code cancelled} when a sibling's failure or
+ * the deadline ended it).</li>
  * </ul>
  */
 @ApplicationScoped
 public class UpstreamCalls {
 
+    static final String UPSTREAM = "upstream";
+    static final String OUTCOME = "outcome";
+    private static final AttributeKey<String> OUTCOME_ATTRIBUTE = AttributeKey.stringKey("fanout.outcome");
+
     private final int maxInFlightPerUpstream;
     private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
+    private final Tracer tracer;
 
-    public UpstreamCalls(@ConfigProperty(name = "quarkus.rest-client.connection-pool-size") int connectionPoolSize) {
+    public UpstreamCalls(@ConfigProperty(name = "quarkus.rest-client.connection-pool-size") int connectionPoolSize,
+            MeterRegistry meters, Tracer tracer) {
         this.maxInFlightPerUpstream = connectionPoolSize;
+        this.meters = meters;
+        this.tracer = tracer;
     }
 
     public <T> Uni<T> call(String upstream, Supplier<Uni<T>> call, Duration timeout, Deadline deadline) {
         Uni<T> admitted = bulkheadOf(upstream).run(call, () -> new UpstreamSaturatedException(upstream));
-        return deadline.bound(admitted, timeout, () -> new UpstreamTimeoutException(upstream, deadline.cap(timeout)))
+        Uni<T> bounded = deadline.bound(admitted, timeout, () -> new UpstreamTimeoutException(upstream, deadline.cap(timeout)))
                 .onFailure(UpstreamCalls::isForeign)
                 .transform(failure -> translate(upstream, failure));
+        return Uni.createFrom().deferred(() -> observed(upstream, bounded));
+    }
+
+    /** Times and traces one call from its subscription to however it ends. */
+    private <T> Uni<T> observed(String upstream, Uni<T> call) {
+        long started = System.nanoTime();
+        Span span = tracer.spanBuilder("upstream " + upstream).setAttribute(UPSTREAM, upstream).startSpan();
+        return call.onTermination().invoke((item, failure, cancelled) -> {
+            String outcome = cancelled ? "cancelled" : outcomeOf(failure);
+            meters.timer(MeterConfig.UPSTREAM_CALLS, UPSTREAM, upstream, OUTCOME, outcome)
+                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            span.setAttribute(OUTCOME_ATTRIBUTE, outcome);
+            if (failure != null) {
+                span.setStatus(StatusCode.ERROR, failure.getMessage());
+            }
+            span.end();
+        });
+    }
+
+    static String outcomeOf(Throwable failure) {
+        if (failure == null) {
+            return "success";
+        }
+        if (failure instanceof UpstreamTimeoutException) {
+            return "timeout";
+        }
+        if (failure instanceof UpstreamSaturatedException) {
+            return "rejected";
+        }
+        if (failure instanceof UpstreamNotFoundException) {
+            return "not_found";
+        }
+        return "error";
     }
 
     /** Calls in flight to {@code upstream} now. */
