@@ -17,6 +17,9 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * The permit is taken when the returned {@code Uni} is subscribed and given back
  * however the work ends: item, failure or cancellation. Cancelling while still
  * waiting leaves the queue; cancelling while running cancels the work.
+ * <p>
+ * Two ways in: {@link #run} waits in line for a permit; {@link #tryRun} is refused at
+ * once when none is free (a bulkhead), for a resource whose own queue must stay empty.
  */
 public final class Permits {
 
@@ -45,6 +48,35 @@ public final class Permits {
                 ticket.start();
             }
         });
+    }
+
+    /**
+     * Runs {@code work} if a permit is free now; otherwise fails at once with
+     * {@code onFull}. Never queues, so it never holds a caller past its deadline.
+     */
+    public <T> Uni<T> tryRun(Supplier<Uni<T>> work, Supplier<? extends Throwable> onFull) {
+        return Uni.createFrom().emitter(emitter -> {
+            if (!tryTake()) {
+                emitter.fail(onFull.get());
+                return;
+            }
+            Ticket<T> ticket = new Ticket<>(work, emitter);
+            emitter.onTermination(ticket::end);
+            ticket.start();
+        });
+    }
+
+    /** How many permits are held now. */
+    public synchronized int inUse() {
+        return size - available;
+    }
+
+    private synchronized boolean tryTake() {
+        if (available > 0) {
+            available--;
+            return true;
+        }
+        return false;
     }
 
     private synchronized boolean takeOrQueue(Ticket<?> ticket) {

@@ -14,7 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import dev.fanout.concurrent.Bulkhead;
+import dev.fanout.concurrent.Permits;
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.observability.MeterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,7 +48,7 @@ public class UpstreamCalls {
     private static final AttributeKey<String> OUTCOME_ATTRIBUTE = AttributeKey.stringKey("fanout.outcome");
 
     private final int maxInFlightPerUpstream;
-    private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
+    private final Map<String, Permits> bulkheads = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private final Tracer tracer;
 
@@ -60,7 +60,7 @@ public class UpstreamCalls {
     }
 
     public <T> Uni<T> call(String upstream, Supplier<Uni<T>> call, Duration timeout, Deadline deadline) {
-        Uni<T> admitted = bulkheadOf(upstream).run(call, () -> new UpstreamSaturatedException(upstream));
+        Uni<T> admitted = bulkheadOf(upstream).tryRun(call, () -> new UpstreamSaturatedException(upstream));
         Uni<T> bounded = deadline.bound(admitted, timeout, () -> new UpstreamTimeoutException(upstream, deadline.cap(timeout)))
                 .onFailure(UpstreamCalls::isForeign)
                 .transform(failure -> translate(upstream, failure));
@@ -104,8 +104,15 @@ public class UpstreamCalls {
         return bulkheadOf(upstream).inUse();
     }
 
-    private Bulkhead bulkheadOf(String upstream) {
-        return bulkheads.computeIfAbsent(upstream, name -> new Bulkhead(maxInFlightPerUpstream));
+    /**
+     * Refusing rather than queueing is deliberate. A queue in front of a pooled client holds
+     * requests that outlive their deadlines; and a request cancelled while it waits for a
+     * pooled connection can lose that connection's slot (seen with the Quarkus REST client
+     * under a cancel storm: the pool ended with no free slot, and every later call waited
+     * until it timed out). Kept at the pool's size, the client never has a waiting request.
+     */
+    private Permits bulkheadOf(String upstream) {
+        return bulkheads.computeIfAbsent(upstream, name -> new Permits(maxInFlightPerUpstream));
     }
 
     private static boolean isForeign(Throwable failure) {

@@ -96,6 +96,29 @@ class PermitsTest {
     }
 
     @Test
+    void tryRunIsRefusedAtOnceWhenNoPermitIsFreeAndAdmittedOnceOneComesBack() {
+        Permits permits = new Permits(1);
+        PendingWork work = new PendingWork();
+        UniAssertSubscriber<String> holder = permits.tryRun(work::next, () -> new IllegalStateException("full"))
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+
+        UniAssertSubscriber<String> refused = permits.tryRun(work::next, () -> new IllegalStateException("full"))
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+
+        refused.assertFailedWith(IllegalStateException.class, "full");
+        assertThat(work.started).as("a refused caller's work never runs").hasSize(1);
+        assertThat(permits.inUse()).isEqualTo(1);
+
+        holder.cancel();
+        assertThat(work.cancelled.get(0)).as("cancelling the holder cancels its work").isTrue();
+        assertThat(permits.inUse()).isZero();
+        permits.tryRun(work::next, () -> new IllegalStateException("full"))
+                .subscribe().withSubscriber(UniAssertSubscriber.create())
+                .assertNotTerminated();
+        assertThat(work.started).hasSize(2);
+    }
+
+    @Test
     void aSizeBelowOneIsRefused() {
         assertThatThrownBy(() -> new Permits(0)).isInstanceOf(IllegalArgumentException.class);
     }
