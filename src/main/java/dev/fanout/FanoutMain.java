@@ -2,6 +2,8 @@ package dev.fanout;
 
 import java.util.function.BiConsumer;
 
+import sun.misc.Signal;
+
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -28,8 +30,19 @@ public class FanoutMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
+        exitCleanlyOnSigterm();
         Quarkus.waitForExit();
         return 0;
+    }
+
+    /**
+     * SIGTERM is how Lambda, a container runtime or a shell asks the process to stop. Left
+     * to the JVM, Quarkus stops from a shutdown hook and the process ends with 143 (killed
+     * by a signal); handled here, it is the application's ordinary graceful exit: the same
+     * shutdown (in-flight requests finish, new ones are refused, shutdown is logged), and 0.
+     */
+    private static void exitCleanlyOnSigterm() {
+        Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
     }
 
     private static void exit(int code, Throwable failure, BiConsumer<Integer, Throwable> quarkusExit) {

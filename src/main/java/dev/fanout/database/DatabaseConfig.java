@@ -1,12 +1,15 @@
 package dev.fanout.database;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 
 /**
  * Pool timeouts that Quarkus's {@code quarkus.datasource.reactive.*} keys do not
- * cover. Size, idle timeout and lifetime stay under their Quarkus keys.
+ * cover, and how the credentials are read on AWS. Size, idle timeout and lifetime
+ * stay under their Quarkus keys.
  */
 @ConfigMapping(prefix = "fanout.database")
 public interface DatabaseConfig {
@@ -26,4 +29,28 @@ public interface DatabaseConfig {
      * that would outlive every deadline and keep working long after its caller left.
      */
     int maxWaitQueue();
+
+    /** The Secrets Manager secret that holds the credentials ({@link DatabaseSecretCredentialsProvider}). */
+    Secret secret();
+
+    interface Secret {
+
+        /** Secrets Manager's endpoint; by default the regional one of the secret's ARN (the VPC endpoint answers it). */
+        Optional<URI> endpoint();
+
+        /** The longest a read of the secret may take, connection included. */
+        Duration timeout();
+
+        /** How long an answer is reused; a rotated password reaches new connections after at most this. */
+        Duration cacheTtl();
+
+        /** The execution role's credentials, from {@code AWS_ACCESS_KEY_ID}, which Lambda sets. */
+        Optional<String> accessKeyId();
+
+        /** From {@code AWS_SECRET_ACCESS_KEY}, which Lambda sets. */
+        Optional<String> secretAccessKey();
+
+        /** From {@code AWS_SESSION_TOKEN}, which Lambda sets. */
+        Optional<String> sessionToken();
+    }
 }

@@ -1,0 +1,66 @@
+package dev.fanout.ops;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.jboss.logging.Logger;
+
+import io.smallrye.common.annotation.Blocking;
+
+/**
+ * The migrate function. Terraform invokes it once per deploy ({@code aws_lambda_invocation});
+ * the Web Adapter POSTs that event to the pass-through path
+ * ({@code AWS_LWA_PASS_THROUGH_PATH=/events/migrate}) and returns this answer's JSON body
+ * as the invocation's result. The function also runs with
+ * {@code QUARKUS_FLYWAY_MIGRATE_AT_START=true}, so the schema is usually current by the
+ * time the event arrives; migrating here as well makes the invocation alone enough.
+ * The event's body is not read: its arrival is the whole message.
+ */
+@Path("/events/migrate")
+public class MigrateResource {
+
+    private static final Logger LOG = Logger.getLogger(MigrateResource.class);
+
+    private final Flyway flyway;
+
+    public MigrateResource(Flyway flyway) {
+        this.flyway = flyway;
+    }
+
+    /**
+     * Blocking on purpose, on a worker thread: Flyway speaks JDBC, takes a lock in the
+     * database and may run DDL for a long time, all of which would stall the event loop
+     * (and trip the blocked-thread checker) if it ran there.
+     */
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    public MigrationStatus migrate(String ignoredEvent) {
+        try {
+            MigrationStatus before = statusOf(flyway.info());
+            if (before.pending() == 0) {
+                LOG.infof("Schema at version %s; no migration pending", before.schemaVersion());
+                return before;
+            }
+            LOG.infof("Schema at version %s; migrating %d pending migration(s)", before.schemaVersion(), before.pending());
+            flyway.migrate();
+            MigrationStatus after = statusOf(flyway.info());
+            LOG.infof("Schema migrated to version %s", after.schemaVersion());
+            return after;
+        } catch (RuntimeException e) {
+            LOG.error("Migration failed", e);
+            throw new MigrationFailedException(e);
+        }
+    }
+
+    private static MigrationStatus statusOf(MigrationInfoService info) {
+        MigrationInfo current = info.current();
+        String version = current == null || current.getVersion() == null ? null : current.getVersion().getVersion();
+        return new MigrationStatus(version, info.pending().length);
+    }
+}

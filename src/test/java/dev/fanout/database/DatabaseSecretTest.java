@@ -1,0 +1,84 @@
+package dev.fanout.database;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.fanout.support.TestUsers;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The application as Terraform configures it on AWS: a secret ARN and no password. The
+ * configured user does not exist, so every connection (Flyway's at start, the reactive
+ * pool's for requests and readiness) works only with the credentials from the secret.
+ */
+@QuarkusTest
+@TestProfile(DatabaseSecretTest.SecretOnly.class)
+class DatabaseSecretTest {
+
+    static final String SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-test-AbCdEf";
+
+    SecretsManagerStub secretsManager; // injected by SecretsManagerResource
+
+    public static class SecretOnly implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "quarkus.datasource.credentials-provider", SECRET_ARN,
+                    "quarkus.datasource.username", "no_such_role",
+                    "quarkus.datasource.password", "wrong",
+                    "fanout.database.secret.access-key-id", "AKIDEXAMPLE",
+                    "fanout.database.secret.secret-access-key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                    "fanout.database.secret.session-token", "session-token-example");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(SecretsManagerResource.class));
+        }
+    }
+
+    /** Serves the embedded PostgreSQL's real credentials as the RDS-managed secret would. */
+    public static class SecretsManagerResource implements QuarkusTestResourceLifecycleManager {
+
+        private SecretsManagerStub secretsManager;
+
+        @Override
+        public Map<String, String> start() {
+            secretsManager = SecretsManagerStub.start();
+            secretsManager.answer(200, SecretsManagerStub.secretAnswer(SECRET_ARN,
+                    "{\"username\":\"postgres\",\"password\":\"postgres\",\"engine\":\"postgres\"}"));
+            return Map.of("fanout.database.secret.endpoint", secretsManager.url());
+        }
+
+        @Override
+        public void inject(TestInjector injector) {
+            injector.injectIntoFields(secretsManager, new TestInjector.MatchesType(SecretsManagerStub.class));
+        }
+
+        @Override
+        public void stop() {
+            secretsManager.close();
+        }
+    }
+
+    @Test
+    void connectionsUseTheUserAndPasswordFromTheSecret() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        long id = TestUsers.create();
+        given().get("/users/" + id).then().statusCode(200);
+
+        assertThat(secretsManager.received()).isNotEmpty().allSatisfy(request -> {
+            assertThat(request.body()).contains(SECRET_ARN);
+            assertThat(request.headers().get("authorization")).contains("Credential=AKIDEXAMPLE/");
+        });
+    }
+}
