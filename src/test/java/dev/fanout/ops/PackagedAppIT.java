@@ -38,9 +38,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * Adapter drives it: readiness on {@code /q/health/ready}, HTTP requests with the adapter's
  * {@code x-amzn-lambda-context} and {@code x-amzn-request-context} headers, and non-HTTP events
  * POSTed to the pass-through paths. It brings its own PostgreSQL and upstream stub.
- *
- * <p>Request ids in the log are checked only with {@code -Dfanout.it.expect-request-id-logs=true},
- * until the application logs them.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PackagedAppIT {
@@ -58,7 +55,6 @@ class PackagedAppIT {
     private static final String SQS_EVENT = "/events/sqs-standard.json";
     private static final List<String> SQS_FAILED_MESSAGES = List.of(
             "2e1424d4-f796-459a-8184-9c92662be6da", "8d7a3f5e-0c6b-4b3e-a2f4-6c0e9b7d1e55");
-    private static final boolean EXPECT_REQUEST_ID_LOGS = Boolean.getBoolean("fanout.it.expect-request-id-logs");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -258,9 +254,6 @@ class PackagedAppIT {
     }
 
     private static void assertRequestIdLogged(String requestId) throws IOException, InterruptedException {
-        if (!EXPECT_REQUEST_ID_LOGS) {
-            return;
-        }
         long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (!Files.readString(LOG).contains(requestId) && System.nanoTime() < until) {
             Thread.sleep(100);
