@@ -22,7 +22,11 @@ end
 function response(status, headers, body)
   if status < 200 or status > 299 then
     non2xx = non2xx + 1
-    statuses[status] = (statuses[status] or 0) + 1
+    -- the problem's type and the first words of its detail say why (which upstream, which part)
+    local kind = string.match(body or "", '"type":"[^"]-([%w-]+)"') or "?"
+    local who = string.match(body or "", '"detail":"(%S+)') or "?"
+    local key = status .. "/" .. kind .. "/" .. who
+    statuses[key] = (statuses[key] or 0) + 1
   end
   local d = headers["X-Degraded"] or headers["x-degraded"]
   if d ~= nil and d ~= "" then

@@ -314,9 +314,10 @@ fi
 stop_app
 # The app's log: what it warned about under load (the first and last lines, and a count per logger).
 { echo "lines: $(wc -l <"$WORK/app.log"), WARN: $(grep -c ' WARN ' "$WORK/app.log" || true), ERROR: $(grep -c ' ERROR ' "$WORK/app.log" || true)"
-  grep -E ' (WARN|ERROR) ' "$WORK/app.log" | sed -E 's/^[^ ]+ [^ ]+ //; s/[0-9a-f-]{36}/<uuid>/g' | cut -c1-160 | sort | uniq -c | sort -rn | head -20
+  grep -E ' (WARN|ERROR) ' "$WORK/app.log" | sed -E 's/^[^ ]+ [^ ]+ //; s/[0-9a-f-]{36}/<uuid>/g' | cut -c1-160 \
+    | sort | uniq -c | sort -rn | head -20
   echo "--- first 40 lines"; head -40 "$WORK/app.log"; echo "--- last 40 lines"; tail -40 "$WORK/app.log"
-} >"$RAW/app-log-summary.txt" 2>&1
+} >"$RAW/app-log-summary.txt" 2>&1 || true
 
 # ---------------------------------------------------------------- report
 MACHINE="$(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
