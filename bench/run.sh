@@ -9,7 +9,7 @@
 #
 #   bench/run.sh                      # 64, 256 and 1024 connections, 30 s each
 #   bench/run.sh --smoke              # ~30 s, tiny, asserts only that it works
-#   bench/run.sh --connections 256 --duration 60 --stub-latency-ms 20 --heap 128m --db-pool 16
+#   bench/run.sh --connections 256 --duration 60 --stub-latency-ms 20 --heap 128m --db-pool 64 --upstream-pool 256
 #   bench/run.sh --jfr 256            # also records a JFR profile at 256 connections
 #
 # Only loopback targets; every load run is bounded in time. See bench/README.md.
@@ -25,7 +25,8 @@ STUB_LATENCY_MS=20
 STUB_CHECK=10        # seconds per connection count, the stub alone
 BASELINE_SECONDS=10
 HEAP=128m            # -Xms = -Xmx: the heap is stated, not left to ergonomics
-DB_POOL=16
+DB_POOL=64           # FANOUT_DB_POOL_MAX_SIZE (see bench/README.md)
+UPSTREAM_POOL=256    # quarkus.rest-client.connection-pool-size, also UpstreamCalls' bulkhead
 USERS=100000
 MAX_WAIT=600         # seconds to wait for a quiet machine before each measurement
 QUIET_CORES=0.10     # "quiet": other processes use under this many cores
@@ -43,6 +44,7 @@ while [ $# -gt 0 ]; do
     --stub-latency-ms) STUB_LATENCY_MS="$2"; shift ;;
     --heap) HEAP="$2"; shift ;;
     --db-pool) DB_POOL="$2"; shift ;;
+    --upstream-pool) UPSTREAM_POOL="$2"; shift ;;
     --max-wait) MAX_WAIT="$2"; shift ;;
     --jfr) JFR_AT="$2"; shift ;;
     --skip-build) SKIP_BUILD=1 ;;
@@ -188,10 +190,11 @@ export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB"
 export QUARKUS_DATASOURCE_USERNAME=$DB_USER QUARKUS_DATASOURCE_PASSWORD=$DB_PASSWORD
 export QUARKUS_REST_CLIENT_BILLING_URL=$STUB QUARKUS_REST_CLIENT_ORDERS_URL=$STUB
 export QUARKUS_REST_CLIENT_RECOMMENDATIONS_URL=$STUB QUARKUS_REST_CLIENT_DIRECTORY_URL=$STUB
-export FANOUT_DB_POOL_MAX_SIZE=$DB_POOL
+export FANOUT_DB_POOL_MAX_SIZE=$DB_POOL QUARKUS_REST_CLIENT_CONNECTION_POOL_SIZE=$UPSTREAM_POOL
 # APP_JAVA_OPTS adds JVM options (for exploring: NMT, GC logs); it is printed in the report.
 read -r -a EXTRA_OPTS <<<"${APP_JAVA_OPTS:-}"
-APP_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" "${EXTRA_OPTS[@]}")
+# SerialGC: what the JVM picks by itself on a Lambda-sized machine (< 2 vCPUs or < 1792 MB).
+APP_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseSerialGC "${EXTRA_OPTS[@]}")
 
 start_app() { # $1 = log name; extra JVM options follow. Sets APP_PID and READY_MS.
   local name="$1"; shift
@@ -262,7 +265,7 @@ log "  sequential: p50 $(( BASE_P50 / 1000 )).$(( BASE_P50 % 1000 / 100 )) ms, p
 
 # ---------------------------------------------------------------- the app, measured
 JFR_FILE="$BENCH/results/$STAMP-c$JFR_AT.jfr"
-log "starting the app (prod mode, JVM, ${APP_OPTS[*]}, DB pool $DB_POOL)"
+log "starting the app (prod mode, JVM, ${APP_OPTS[*]}, DB pool $DB_POOL, upstream pool $UPSTREAM_POOL)"
 wait_quiet
 start_app app
 log "  ready in $READY_MS ms (exec to first 200 on /q/health/ready; other processes $OTHER cores)"
@@ -327,7 +330,7 @@ REPORT="$WORK/report.md"
   echo
   echo "- machine: $MACHINE; $(java -version 2>&1 | head -1); PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "- commit: $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- src pom.xml || echo ' (+ uncommitted changes)')"
-  echo "- app: prod mode, JVM, \`${APP_OPTS[*]}\`, FANOUT_DB_POOL_MAX_SIZE=$DB_POOL; $USERS users; stub latency $STUB_LATENCY_MS ms"
+  echo "- app: prod mode, JVM, \`${APP_OPTS[*]}\`, FANOUT_DB_POOL_MAX_SIZE=$DB_POOL, QUARKUS_REST_CLIENT_CONNECTION_POOL_SIZE=$UPSTREAM_POOL; $USERS users; stub latency $STUB_LATENCY_MS ms"
   echo "- load: wrk, 2 threads, ${DURATION} s per row after ${WARMUP} s of warm-up at 256 connections, random ids 1..$USERS, --timeout 10s"
   echo "- start to ready: **$READY_MS ms** (exec to first 200 on /q/health/ready)"
   echo
