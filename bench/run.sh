@@ -92,6 +92,7 @@ apt_install() {
 }
 command -v wrk >/dev/null || apt_install wrk
 command -v curl >/dev/null || apt_install curl
+command -v pgrep >/dev/null || apt_install procps
 command -v awk >/dev/null || apt_install gawk
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
 if [ -z "$PG_BIN" ] || ! command -v psql >/dev/null; then
