@@ -142,11 +142,13 @@ wait_quiet() {
     b1=$(machine_busy); o1=$(jiffies_of $APP_PID $STUB_PID $(pg_pids))
     OTHER=$(awk -v b=$((b1 - b0)) -v o=$((o1 - o0)) -v hz="$CLK_TCK" 'BEGIN{printf "%.2f", (b - o) / hz / 3}')
     if awk -v x="$OTHER" -v q="$QUIET_CORES" 'BEGIN{exit !(x < q)}'; then
-      return
+      return 0
     fi
     if [ "$waited" -ge "$MAX_WAIT" ]; then
-      [ "$MAX_WAIT" -gt 0 ] && log "machine still busy (other processes: $OTHER cores) after ${MAX_WAIT}s; measuring anyway"
-      return
+      if [ "$MAX_WAIT" -gt 0 ]; then
+        log "machine still busy (other processes: $OTHER cores) after ${MAX_WAIT}s; measuring anyway"
+      fi
+      return 0
     fi
     [ $(( waited % 30 )) = 0 ] && log "waiting for a quiet machine: other processes use $OTHER cores, load $(loadavg)"
     waited=$(( waited + 3 ))
@@ -204,7 +206,10 @@ start_app() { # $1 = log name; extra JVM options follow. Sets APP_PID and READY_
   java "${APP_OPTS[@]}" "$@" -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$WORK/$name.log" 2>&1 &
   APP_PID=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$APP_PORT/q/health/ready")" = 200 ]; do
-    kill -0 "$APP_PID" 2>/dev/null || { cat "$WORK/$name.log" >&2; echo "the app died" >&2; exit 1; }
+    if ! kill -0 "$APP_PID" 2>/dev/null; then
+      local code=0; wait "$APP_PID" || code=$?
+      cat "$WORK/$name.log" >&2; echo "the app ($name) exited with code $code before it was ready" >&2; exit 1
+    fi
     [ $(( ($(date +%s%N) - t0) / 1000000000 )) -lt 120 ] || { echo "the app was not ready in 120 s" >&2; exit 1; }
     sleep 0.01
   done
