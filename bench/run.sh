@@ -1,0 +1,368 @@
+#!/usr/bin/env bash
+# The profile function against its floor, end to end, in one command:
+#   builds the app; starts PostgreSQL seeded with 100,000 users; starts a
+#   non-blocking upstream stub with a fixed latency and proves it is not the
+#   bottleneck; measures the sequential baseline; starts the packaged app in prod
+#   mode (JVM) with a stated heap; drives GET /users/{random}/profile with wrk at
+#   each connection count; writes bench/results/<date>.md (+ raw output); tears
+#   everything down.
+#
+#   bench/run.sh                      # 64, 256 and 1024 connections, 30 s each
+#   bench/run.sh --smoke              # ~30 s, tiny, asserts only that it works
+#   bench/run.sh --connections 256 --duration 60 --stub-latency-ms 20 --heap 128m --db-pool 64 --upstream-pool 256
+#   bench/run.sh --jfr 256            # also records a JFR profile at 256 connections
+#
+# Only loopback targets; every load run is bounded in time. See bench/README.md.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BENCH="$ROOT/bench"
+
+CONNECTIONS="64 256 1024"
+DURATION=30          # seconds measured per connection count
+WARMUP=30            # seconds of unmeasured load at 256 connections after start (JIT)
+STUB_LATENCY_MS=20
+STUB_CHECK=10        # seconds per connection count, the stub alone
+BASELINE_SECONDS=10
+HEAP=128m            # -Xms = -Xmx: the heap is stated, not left to ergonomics
+DB_POOL=64           # FANOUT_DB_POOL_MAX_SIZE (see bench/README.md)
+UPSTREAM_POOL=256    # quarkus.rest-client.connection-pool-size, also UpstreamCalls' bulkhead
+USERS=100000
+MAX_WAIT=600         # seconds to wait for a quiet machine before each measurement
+QUIET_CORES=0.10     # "quiet": other processes use under this many cores
+JFR_AT=""
+SMOKE=0
+SKIP_BUILD=0
+
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) SMOKE=1 ;;
+    --connections) CONNECTIONS="${2//,/ }"; shift ;;
+    --duration) DURATION="$2"; shift ;;
+    --warmup) WARMUP="$2"; shift ;;
+    --stub-latency-ms) STUB_LATENCY_MS="$2"; shift ;;
+    --heap) HEAP="$2"; shift ;;
+    --db-pool) DB_POOL="$2"; shift ;;
+    --upstream-pool) UPSTREAM_POOL="$2"; shift ;;
+    --max-wait) MAX_WAIT="$2"; shift ;;
+    --jfr) JFR_AT="$2"; shift ;;
+    --skip-build) SKIP_BUILD=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ "$SMOKE" = 1 ]; then
+  CONNECTIONS="16"; DURATION=5; WARMUP=3; STUB_CHECK=2; BASELINE_SECONDS=2; USERS=1000; MAX_WAIT=0
+fi
+
+export BENCH_USERS=$USERS  # profile.lua draws ids from 1..BENCH_USERS
+STAMP="$(date -u +%Y-%m-%d-%H%M)"
+WORK="$(mktemp -d /tmp/fanout-bench.XXXXXX)"
+chmod 755 "$WORK"
+RAW="$WORK/raw"
+mkdir -p "$RAW"
+CLK_TCK="$(getconf CLK_TCK)"
+NCPU="$(nproc)"
+APP_PID="" STUB_PID="" PG_BIN="" PG_DATA="$WORK/pg"
+LIB="$ROOT/target/quarkus-app/lib/main"
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---------------------------------------------------------------- teardown
+cleanup() {
+  set +e
+  [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
+  [ -n "$STUB_PID" ] && kill "$STUB_PID" 2>/dev/null && wait "$STUB_PID" 2>/dev/null
+  if [ -n "$PG_BIN" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- tools
+apt_install() {
+  command -v apt-get >/dev/null || { echo "need $* and no apt-get to install it" >&2; exit 1; }
+  log "installing $* (apt)"
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get install -y -q "$@" >/dev/null 2>&1 || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q "$@" >/dev/null; }
+}
+command -v wrk >/dev/null || apt_install wrk
+command -v curl >/dev/null || apt_install curl
+command -v pgrep >/dev/null || apt_install procps
+command -v awk >/dev/null || apt_install gawk
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+if [ -z "$PG_BIN" ] || ! command -v psql >/dev/null; then
+  apt_install postgresql
+  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+fi
+command -v javac >/dev/null || { echo "need a JDK 17+ (javac): the stub and the baseline run from source" >&2; exit 1; }
+
+# PostgreSQL refuses to run as root: as root, run it as the postgres user the package created.
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+free_port() {
+  local port
+  while :; do
+    port=$(( 20000 + RANDOM % 30000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+# ---------------------------------------------------------------- /proc accounting
+jiffies_of() { # utime+stime of the given pids (those still alive)
+  local total=0 pid f
+  for pid in "$@"; do
+    f="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+    f="${f##*) }"
+    total=$(( total + $(echo "$f" | awk '{print $12 + $13}') ))
+  done
+  echo "$total"
+}
+pg_pids() { local pm; pm="$(head -1 "$PG_DATA/postmaster.pid")"; echo "$pm" $(pgrep -P "$pm"); }
+machine_busy() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
+children_jiffies() { # CPU of waited-for children (wrk), from the shell's `times`, saved by save_times
+  tail -1 "$WORK/times" | awk -v hz="$CLK_TCK" '{
+    split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d\n", (u[1]*60 + u[2] + s[1]*60 + s[2]) * hz }'
+}
+kb_of() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+
+# Waits until processes other than ours use under QUIET_CORES, at most MAX_WAIT s; sets OTHER
+# to what they used. (The load average also counts our own previous run, so it is recorded, not
+# waited on.) Runs in this shell, not a subshell, so that a signal stops it at once.
+wait_quiet() {
+  local waited=0 b0 o0 b1 o1
+  while :; do
+    b0=$(machine_busy); o0=$(jiffies_of $APP_PID $STUB_PID $(pg_pids))
+    sleep 3
+    b1=$(machine_busy); o1=$(jiffies_of $APP_PID $STUB_PID $(pg_pids))
+    OTHER=$(awk -v b=$((b1 - b0)) -v o=$((o1 - o0)) -v hz="$CLK_TCK" 'BEGIN{printf "%.2f", (b - o) / hz / 3}')
+    if awk -v x="$OTHER" -v q="$QUIET_CORES" 'BEGIN{exit !(x < q)}'; then
+      return 0
+    fi
+    if [ "$waited" -ge "$MAX_WAIT" ]; then
+      if [ "$MAX_WAIT" -gt 0 ]; then
+        log "machine still busy (other processes: $OTHER cores) after ${MAX_WAIT}s; measuring anyway"
+      fi
+      return 0
+    fi
+    [ $(( waited % 30 )) = 0 ] && log "waiting for a quiet machine: other processes use $OTHER cores, load $(loadavg)"
+    waited=$(( waited + 3 ))
+  done
+}
+
+# ---------------------------------------------------------------- build
+if [ "$SKIP_BUILD" = 0 ] || [ ! -f "$ROOT/target/quarkus-app/quarkus-run.jar" ]; then
+  log "building the app (./mvnw -B -DskipTests package)"
+  (cd "$ROOT" && ./mvnw -B -ntp -q -DskipTests package) >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
+fi
+
+# ---------------------------------------------------------------- PostgreSQL
+PG_PORT=$(free_port)
+DB=fanout DB_USER=fanout DB_PASSWORD=fanout
+log "starting PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
+mkdir -p "$PG_DATA" "$WORK/pglog"; [ "$(id -u)" = 0 ] && chown postgres "$PG_DATA" "$WORK/pglog"
+as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U "$DB_USER" --auth=trust -E UTF8 >"$WORK/initdb.log" 2>&1
+# Durability is not what is measured (the profile only reads): fsync off speeds up the seed.
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -l "$WORK/pglog/postgres.log" \
+  -o "-p $PG_PORT -k $PG_DATA -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB -c fsync=off" \
+  start >/dev/null
+PSQL_CONN="host=127.0.0.1 port=$PG_PORT user=$DB_USER dbname=postgres"
+psql "$PSQL_CONN" -q -c "CREATE DATABASE $DB"
+PSQL_CONN="host=127.0.0.1 port=$PG_PORT user=$DB_USER dbname=$DB"
+
+# ---------------------------------------------------------------- stub
+STUB_PORT=$(free_port)
+log "starting the upstream stub on 127.0.0.1:$STUB_PORT, ${STUB_LATENCY_MS} ms fixed latency"
+java -Xms64m -Xmx64m -XX:+UseSerialGC -cp "$LIB/*" "$BENCH/stub/UpstreamStub.java" "$STUB_PORT" "$STUB_LATENCY_MS" \
+  >"$WORK/stub.log" 2>&1 &
+STUB_PID=$!
+for _ in $(seq 1 300); do grep -q listening "$WORK/stub.log" && break; sleep 0.1; done
+grep -q listening "$WORK/stub.log" || { cat "$WORK/stub.log" >&2; exit 1; }
+STUB="http://127.0.0.1:$STUB_PORT"
+
+# ---------------------------------------------------------------- the app
+APP_PORT=$(free_port)
+export QUARKUS_HTTP_PORT=$APP_PORT
+export QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/$DB"
+export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB"
+export QUARKUS_DATASOURCE_USERNAME=$DB_USER QUARKUS_DATASOURCE_PASSWORD=$DB_PASSWORD
+export QUARKUS_REST_CLIENT_BILLING_URL=$STUB QUARKUS_REST_CLIENT_ORDERS_URL=$STUB
+export QUARKUS_REST_CLIENT_RECOMMENDATIONS_URL=$STUB QUARKUS_REST_CLIENT_DIRECTORY_URL=$STUB
+export FANOUT_DB_POOL_MAX_SIZE=$DB_POOL QUARKUS_REST_CLIENT_CONNECTION_POOL_SIZE=$UPSTREAM_POOL
+# APP_JAVA_OPTS adds JVM options (for exploring: NMT, GC logs); it is printed in the report.
+read -r -a EXTRA_OPTS <<<"${APP_JAVA_OPTS:-}"
+# SerialGC: what the JVM picks by itself on a Lambda-sized machine (< 2 vCPUs or < 1792 MB).
+APP_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseSerialGC "${EXTRA_OPTS[@]}")
+
+start_app() { # $1 = log name; extra JVM options follow. Sets APP_PID and READY_MS.
+  local name="$1"; shift
+  local t0 t1
+  t0=$(date +%s%N)
+  java "${APP_OPTS[@]}" "$@" -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$WORK/$name.log" 2>&1 &
+  APP_PID=$!
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$APP_PORT/q/health/ready")" = 200 ]; do
+    if ! kill -0 "$APP_PID" 2>/dev/null; then
+      local code=0; wait "$APP_PID" || code=$?
+      cat "$WORK/$name.log" >&2; echo "the app ($name) exited with code $code before it was ready" >&2; exit 1
+    fi
+    [ $(( ($(date +%s%N) - t0) / 1000000000 )) -lt 120 ] || { echo "the app was not ready in 120 s" >&2; exit 1; }
+    sleep 0.01
+  done
+  t1=$(date +%s%N)
+  READY_MS=$(( (t1 - t0) / 1000000 ))
+}
+stop_app() { kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""; }
+
+# A deploy migrates once, in a launch of its own; serving instances do not migrate at start.
+log "migrating the schema (the deploy's migrate step) and seeding $USERS users"
+QUARKUS_FLYWAY_MIGRATE_AT_START=true start_app migrate
+stop_app
+"$BENCH/seed" "$PSQL_CONN" "$USERS" >&2
+
+# ---------------------------------------------------------------- wrk + progress
+# Runs wrk for $2 s at $1 connections with a progress line; raw output to $3.
+run_wrk() {
+  local c="$1" secs="$2" out="$3" url="$4"; shift 4
+  local threads=2; [ "$c" -lt 2 ] && threads=1
+  wrk -t"$threads" -c"$c" -d"${secs}s" --timeout 10s "$@" "$url" >"$out" 2>&1 &
+  local wrk_pid=$! i=0
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    sleep 1; i=$(( i + 1 ))
+    if [ $(( i % 5 )) = 0 ] && [ -n "$APP_PID" ]; then
+      printf '%s   ... %d connections: %d/%d s, app RSS %d MB, load %s\n' "$(date +%H:%M:%S)" "$c" "$i" "$secs" \
+        $(( $(kb_of "$APP_PID" VmRSS) / 1024 )) "$(loadavg)" >&2
+    fi
+  done
+  wait "$wrk_pid" || { cat "$out" >&2; exit 1; }
+}
+field() { sed -n 's/.*RESULT.* '"$1"'=\([^ ]*\).*/\1/p' "$2" | tail -1; }
+wrk_field() { # from wrk's own summary (stub check): Latency line, percentiles
+  case "$1" in
+    rps) awk '/^Requests\/sec/{print $2}' "$2" ;;
+    p50|p99) awk -v p="${1#p}%" '$1 == p {print $2}' "$2" ;;
+    errors) awk '/Socket errors/{n=0; for(i=1;i<=NF;i++) if ($i ~ /^[0-9]+,?$/) n+=$i; print n; f=1} END{if(!f) print 0}' "$2" ;;
+  esac
+}
+
+# ---------------------------------------------------------------- the stub alone
+log "machine quiet? (before the stub check)"
+wait_quiet
+log "the stub alone, /accounts/1 ($STUB_CHECK s per connection count; other processes $OTHER cores, load $(loadavg))"
+run_wrk 64 2 "$RAW/stub-warmup.txt" "$STUB/accounts/1" --latency
+STUB_ROWS=""
+for c in $CONNECTIONS; do
+  run_wrk "$c" "$STUB_CHECK" "$RAW/stub-$c.txt" "$STUB/accounts/1" --latency
+  STUB_ROWS+="| $c | $(wrk_field rps "$RAW/stub-$c.txt") | $(wrk_field p50 "$RAW/stub-$c.txt") | $(wrk_field p99 "$RAW/stub-$c.txt") | $(wrk_field errors "$RAW/stub-$c.txt") |"$'\n'
+  log "  stub at $c connections: $(wrk_field rps "$RAW/stub-$c.txt") req/s, p50 $(wrk_field p50 "$RAW/stub-$c.txt"), p99 $(wrk_field p99 "$RAW/stub-$c.txt")"
+done
+
+# ---------------------------------------------------------------- the sequential baseline
+log "sequential baseline: user row, then billing, then orders, then recommendations; 64 callers, ${BASELINE_SECONDS} s"
+wait_quiet
+java -Xmx128m -cp "$LIB/*" "$BENCH/stub/SequentialBaseline.java" "$PG_PORT" "$DB" "$DB_USER" "$DB_PASSWORD" \
+  "$STUB_PORT" 64 "$BASELINE_SECONDS" "$USERS" >"$RAW/sequential-baseline.txt" 2>&1
+BASE_P50=$(field p50_us "$RAW/sequential-baseline.txt"); BASE_P99=$(field p99_us "$RAW/sequential-baseline.txt")
+log "  sequential: p50 $(( BASE_P50 / 1000 )).$(( BASE_P50 % 1000 / 100 )) ms, p99 $(( BASE_P99 / 1000 )) ms"
+
+# ---------------------------------------------------------------- the app, measured
+JFR_FILE="$BENCH/results/$STAMP-c$JFR_AT.jfr"
+log "starting the app (prod mode, JVM, ${APP_OPTS[*]}, DB pool $DB_POOL, upstream pool $UPSTREAM_POOL)"
+wait_quiet
+start_app app
+log "  ready in $READY_MS ms (exec to first 200 on /q/health/ready; other processes $OTHER cores)"
+curl -sf "http://127.0.0.1:$APP_PORT/users/1/profile" >"$RAW/sample-profile.json" || { cat "$WORK/app.log" >&2; exit 1; }
+
+log "warm-up: $WARMUP s at 256 connections (not measured)"
+run_wrk 256 "$WARMUP" "$RAW/warmup.txt" "http://127.0.0.1:$APP_PORT" -s "$BENCH/profile.lua"
+
+metric_sum() { # sum of a profile-route metric series in /q/metrics
+  curl -s "http://127.0.0.1:$APP_PORT/q/metrics" |
+    awk -v m="$1" 'index($0, m"{") == 1 && index($0, "uri=\"/users/{id}/profile\"") {s += $NF} END {printf "%.6f\n", s}'
+}
+
+ROWS=""
+for c in $CONNECTIONS; do
+  wait_quiet
+  LOAD=$(loadavg)
+  if [ "$c" = "$JFR_AT" ]; then
+    jcmd "$APP_PID" JFR.start name=bench settings=profile filename="$JFR_FILE" >/dev/null
+  fi
+  times >"$WORK/times"  # in this shell, not a subshell: a subshell's `times` does not see this shell's children
+  a0=$(jiffies_of "$APP_PID"); s0=$(jiffies_of "$STUB_PID"); p0=$(jiffies_of $(pg_pids)); b0=$(machine_busy); w0=$(children_jiffies)
+  m_sum0=$(metric_sum http_server_requests_seconds_sum); m_cnt0=$(metric_sum http_server_requests_seconds_count)
+  log "measuring $c connections for $DURATION s (load $LOAD)"
+  run_wrk "$c" "$DURATION" "$RAW/app-$c.txt" "http://127.0.0.1:$APP_PORT" -s "$BENCH/profile.lua"
+  times >"$WORK/times"
+  a1=$(jiffies_of "$APP_PID"); s1=$(jiffies_of "$STUB_PID"); p1=$(jiffies_of $(pg_pids)); b1=$(machine_busy); w1=$(children_jiffies)
+  m_sum1=$(metric_sum http_server_requests_seconds_sum); m_cnt1=$(metric_sum http_server_requests_seconds_count)
+  [ "$c" = "$JFR_AT" ] && jcmd "$APP_PID" JFR.stop name=bench >/dev/null
+  f="$RAW/app-$c.txt"
+  req=$(field requests "$f")
+  cpu_us=$(awk -v j=$((a1 - a0)) -v hz="$CLK_TCK" -v n="$req" 'BEGIN{printf "%.0f", j / hz * 1e6 / n}')
+  stub_us=$(awk -v j=$((s1 - s0)) -v hz="$CLK_TCK" -v n="$req" 'BEGIN{printf "%.0f", j / hz * 1e6 / (3 * n)}')
+  cores() { awk -v j="$1" -v hz="$CLK_TCK" -v d="$DURATION" 'BEGIN{printf "%.2f", j / hz / d}'; }
+  other=$(cores $(( (b1 - b0) - (a1 - a0) - (s1 - s0) - (p1 - p0) - (w1 - w0) )))
+  server_ms=$(awk -v s=$m_sum1 -v s0=$m_sum0 -v n=$m_cnt1 -v n0=$m_cnt0 'BEGIN{printf "%.1f", (n > n0) ? (s - s0) / (n - n0) * 1000 : 0}')
+  client_ms=$(awk -v m="$(field mean_us "$f")" 'BEGIN{printf "%.1f", m / 1000}')
+  wait_ms=$(awk -v c="$client_ms" -v s="$server_ms" 'BEGIN{printf "%.1f", c - s}')
+  ms() { awk -v u="$1" 'BEGIN{printf "%.1f", u / 1000}'; }
+  rss=$(( $(kb_of "$APP_PID" VmHWM) / 1024 ))
+  ROWS+="| $c | $(field rps "$f") | $(ms "$(field p50_us "$f")") | $(ms "$(field p99_us "$f")") | $(ms "$(field max_us "$f")") "
+  ROWS+="| $(field socket_errors "$f") | $(field non2xx "$f") | $(field degraded "$f") | $cpu_us | $rss "
+  ROWS+="| $client_ms / $server_ms / $wait_ms | $stub_us | $(cores $((a1 - a0))) / $(cores $((s1 - s0))) / $(cores $((p1 - p0))) / $(cores $((w1 - w0))) | $LOAD / $other |"$'\n'
+  log "  $c connections: $(field rps "$f") req/s, p50 $(ms "$(field p50_us "$f")") ms, p99 $(ms "$(field p99_us "$f")") ms, max $(ms "$(field max_us "$f")") ms, errors $(field socket_errors "$f"), non-2xx $(field non2xx "$f") ($(field statuses "$f")), degraded $(field degraded "$f"), app CPU $cpu_us µs/req, peak RSS $rss MB"
+done
+if [[ " ${APP_OPTS[*]} " == *NativeMemoryTracking* ]]; then
+  jcmd "$APP_PID" VM.native_memory summary >"$RAW/native-memory.txt" 2>&1 || true
+fi
+stop_app
+# The app's log: what it warned about under load (the first and last lines, and a count per logger).
+{ echo "lines: $(wc -l <"$WORK/app.log"), WARN: $(grep -c ' WARN ' "$WORK/app.log" || true), ERROR: $(grep -c ' ERROR ' "$WORK/app.log" || true)"
+  grep -E ' (WARN|ERROR) ' "$WORK/app.log" | sed -E 's/^[^ ]+ [^ ]+ //; s/[0-9a-f-]{36}/<uuid>/g' | cut -c1-160 \
+    | sort | uniq -c | sort -rn | head -20
+  echo "--- first 40 lines"; head -40 "$WORK/app.log"; echo "--- last 40 lines"; tail -40 "$WORK/app.log"
+} >"$RAW/app-log-summary.txt" 2>&1 || true
+
+# ---------------------------------------------------------------- report
+MACHINE="$(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+REPORT="$WORK/report.md"
+{
+  echo "# Profile benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- machine: $MACHINE; $(java -version 2>&1 | head -1); PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
+  echo "- commit: $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- src pom.xml || echo ' (+ uncommitted changes)')"
+  echo "- app: prod mode, JVM, \`${APP_OPTS[*]}\`, FANOUT_DB_POOL_MAX_SIZE=$DB_POOL, QUARKUS_REST_CLIENT_CONNECTION_POOL_SIZE=$UPSTREAM_POOL; $USERS users; stub latency $STUB_LATENCY_MS ms"
+  echo "- load: wrk, 2 threads, ${DURATION} s per row after ${WARMUP} s of warm-up at 256 connections, random ids 1..$USERS, --timeout 10s"
+  echo "- start to ready: **$READY_MS ms** (exec to first 200 on /q/health/ready)"
+  echo
+  echo "| connections | req/s | p50 ms | p99 ms | max ms | socket errors | non-2xx | degraded | app CPU µs/req | peak RSS MB | mean ms: client / server / wait before server | stub CPU µs/call | cores: app / stub / pg / wrk | load avg / other cores |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  printf '%s' "$ROWS"
+  echo
+  echo "References, same machine, stub and database:"
+  echo
+  echo "- **floor**: the stub's latency, $STUB_LATENCY_MS ms (all four parts at once can be no faster than the slowest)."
+  echo "- **sequential baseline**: the user's row, then billing, then orders, then recommendations, one after another by a Vert.x client with no app in between (bench/stub/SequentialBaseline.java), 64 callers: p50 $(awk -v u="$BASE_P50" 'BEGIN{printf "%.1f", u/1000}') ms, p99 $(awk -v u="$BASE_P99" 'BEGIN{printf "%.1f", u/1000}') ms, $(field rps "$RAW/sequential-baseline.txt") req/s."
+  echo
+  echo "The stub alone (wrk on /accounts/1): the app needs 3 stub calls per profile."
+  echo
+  echo "| connections | req/s | p50 | p99 | socket errors |"
+  echo "| --- | --- | --- | --- | --- |"
+  printf '%s' "$STUB_ROWS"
+} >"$REPORT"
+
+if [ "$SMOKE" = 1 ]; then
+  cat "$REPORT"
+  log "smoke run done (nothing asserted about speed; results not kept)"
+else
+  mkdir -p "$BENCH/results/$STAMP"
+  cp "$REPORT" "$BENCH/results/$STAMP.md"
+  cp "$RAW"/* "$BENCH/results/$STAMP/"
+  cat "$REPORT"
+  log "results: bench/results/$STAMP.md, raw output in bench/results/$STAMP/"
+fi
