@@ -90,6 +90,20 @@ class UserInputProblemsTest {
     }
 
     @Test
+    void controlCharactersInTextFieldsAre422NotADatabaseError() {
+        for (String text : List.of("nul\\u0000here", "bell\\u0007", "line\\nbreak", "del\\u007f", "c1\\u0085")) {
+            var create = given().contentType(ContentType.JSON)
+                    .body("{\"email\":\"" + TestUsers.uniqueEmail() + "\",\"displayName\":\"" + text + "\",\"plan\":\"pro\"}")
+                    .post("/users").then();
+            assertProblem(create, 422);
+            assertThat(create.extract().jsonPath().getList("errors.field")).containsExactly("displayName");
+        }
+        long id = TestUsers.create();
+        assertProblem(given().contentType(ContentType.JSON).body("{\"displayName\":\"a\\u0000b\"}").patch("/users/" + id).then(), 422);
+        assertProblem(given().contentType(ContentType.JSON).body("{\"email\":\"a\\u0000@example.com\"}").patch("/users/" + id).then(), 422);
+    }
+
+    @Test
     void missingFieldsAndMissingBodyAre422() {
         assertProblem(given().contentType(ContentType.JSON).body("{\"email\":\"b@example.com\"}").post("/users").then(), 422);
         assertProblem(given().contentType(ContentType.JSON).post("/users").then(), 422);
