@@ -4,6 +4,7 @@ import java.net.ConnectException;
 
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.impl.NoStackTraceThrowable;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
@@ -24,11 +25,21 @@ public final class DatabaseUnavailable {
             if (cause instanceof ConnectException
                     || cause instanceof ConnectionPoolTooBusyException
                     || cause instanceof ClosedConnectionException
-                    || cause instanceof NoStackTraceThrowable && ACQUIRE_TIMEOUT.equals(cause.getMessage())) {
+                    || cause instanceof NoStackTraceThrowable && ACQUIRE_TIMEOUT.equals(cause.getMessage())
+                    || cause instanceof PgException pg && isUnavailableState(pg.getSqlState())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The server's own word that it cannot serve now: a connection exception (class 08),
+     * an administrator or crash shutdown, "the database system is starting up" (57P01-57P03:
+     * met on every connection opened while PostgreSQL restarts), or too many connections.
+     */
+    static boolean isUnavailableState(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("08") || sqlState.matches("57P0[1-3]") || sqlState.equals("53300"));
     }
 
     /** Every connection busy and the line of waiters full: the pool refused at once. */
