@@ -16,6 +16,8 @@ public final class DatabaseUnavailable {
 
     /** What the Vert.x pool fails an acquisition with when its connection timeout passes. */
     private static final String ACQUIRE_TIMEOUT = "Timeout";
+    /** What a pooled connection fails a query with once the server has closed it (a restart, say). */
+    private static final String CONNECTION_CLOSED = "Connection is not active now";
 
     private DatabaseUnavailable() {
     }
@@ -26,6 +28,8 @@ public final class DatabaseUnavailable {
                     || cause instanceof ConnectionPoolTooBusyException
                     || cause instanceof ClosedConnectionException
                     || cause instanceof NoStackTraceThrowable && ACQUIRE_TIMEOUT.equals(cause.getMessage())
+                    || cause instanceof NoStackTraceThrowable && cause.getMessage() != null
+                            && cause.getMessage().startsWith(CONNECTION_CLOSED)
                     || cause instanceof PgException pg && isUnavailableState(pg.getSqlState())) {
                 return true;
             }

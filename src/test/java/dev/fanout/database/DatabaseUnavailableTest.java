@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 
 class DatabaseUnavailableTest {
@@ -19,6 +20,15 @@ class DatabaseUnavailableTest {
         assertThat(DatabaseUnavailable.isCause(shuttingDown)).isTrue();
         assertThat(DatabaseUnavailable.isCause(tooMany)).isTrue();
         assertThat(DatabaseUnavailable.isSaturation(startingUp)).isFalse();
+    }
+
+    @Test
+    void aQueryOnAConnectionTheServerClosedIsUnavailability() {
+        // Hibernate Reactive's answer for a query on a connection PostgreSQL closed as it stopped
+        var closed = new RuntimeException(new NoStackTraceThrowable("Connection is not active now, current status: CLOSED"));
+
+        assertThat(DatabaseUnavailable.isCause(closed)).isTrue();
+        assertThat(DatabaseUnavailable.isCause(new NoStackTraceThrowable("something else"))).isFalse();
     }
 
     @Test
