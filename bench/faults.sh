@@ -34,7 +34,7 @@ done
 mkdir -p "$WORK" "$ROOT/bench/results"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS=$ROOT/bench/results/faults-$STAMP.md
-PG_PASSWORD="faults-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')" # a fresh one per run, never in the repository
+PG_PASSWORD=$(printf 'faults-%s' "$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')") # fresh per run, never in the repository
 APP_PID=""; STUB_PID=""
 FAILED=0
 

@@ -30,8 +30,13 @@ import io.restassured.specification.RequestSpecification;
 @TestProfile(LogSecretsTest.DistinctPassword.class)
 class LogSecretsTest {
 
-    static final String DATASOURCE_PASSWORD = "ds-pw-" + UUID.randomUUID();
-    static final String CLIENT_SECRET = "client-secret-" + UUID.randomUUID();
+    static final String DATASOURCE_PASSWORD = generated("ds-pw-");
+    static final String CLIENT_SECRET = generated("client-secret-");
+
+    /** Made up for this run, so that finding it in the log can only mean it was logged. */
+    private static String generated(String prefix) {
+        return prefix + UUID.randomUUID();
+    }
 
     public static class DistinctPassword implements QuarkusTestProfile {
         @Override
