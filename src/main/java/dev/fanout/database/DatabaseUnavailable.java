@@ -1,6 +1,6 @@
 package dev.fanout.database;
 
-import java.net.ConnectException;
+import java.net.SocketException;
 
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.impl.NoStackTraceThrowable;
@@ -24,7 +24,7 @@ public final class DatabaseUnavailable {
 
     public static boolean isCause(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException
+            if (cause instanceof SocketException // a refused connect, or a connection reset as the server stops
                     || cause instanceof ConnectionPoolTooBusyException
                     || cause instanceof ClosedConnectionException
                     || cause instanceof NoStackTraceThrowable && ACQUIRE_TIMEOUT.equals(cause.getMessage())

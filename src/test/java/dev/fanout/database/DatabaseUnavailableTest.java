@@ -32,6 +32,15 @@ class DatabaseUnavailableTest {
     }
 
     @Test
+    void aConnectionResetUnderAQueryIsUnavailability() {
+        // Hibernate Reactive's answer when PostgreSQL dies under a running query (fault 1 of bench/faults.sh)
+        var reset = new RuntimeException(new java.net.SocketException("Connection reset"));
+
+        assertThat(DatabaseUnavailable.isCause(reset)).isTrue();
+        assertThat(DatabaseUnavailable.isCause(new java.net.ConnectException("Connection refused"))).isTrue();
+    }
+
+    @Test
     void aQueryErrorIsNotUnavailability() {
         var duplicate = new PgException("duplicate key value", "ERROR", "23505", null);
         var badInput = new PgException("invalid byte sequence", "ERROR", "22021", null);
