@@ -11,6 +11,13 @@ import io.smallrye.mutiny.Uni;
  */
 public final class Deadline {
 
+    /**
+     * The longest budget a deadline takes; a longer one is cut to it. The monotonic clock's
+     * arithmetic holds for differences under 292 years, and a budget comes from outside too
+     * (Lambda's context header), where {@code {"deadline":1e17}} must not overflow into a 500.
+     */
+    static final Duration LONGEST = Duration.ofDays(365);
+
     private final long expiresAtNanos;
 
     private Deadline(long expiresAtNanos) {
@@ -23,7 +30,9 @@ public final class Deadline {
 
     /** A deadline measured from an earlier instant, such as the request's arrival, so that queueing counts too. */
     public static Deadline startingAt(long startNanos, Duration budget) {
-        return new Deadline(startNanos + budget.toNanos());
+        Duration bounded = budget.compareTo(LONGEST) > 0 ? LONGEST
+                : budget.compareTo(LONGEST.negated()) < 0 ? LONGEST.negated() : budget;
+        return new Deadline(startNanos + bounded.toNanos());
     }
 
     public Deadline earliest(Deadline other) {

@@ -1,9 +1,10 @@
 package dev.fanout.database;
 
-import java.net.ConnectException;
+import java.net.SocketException;
 
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.impl.NoStackTraceThrowable;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
@@ -15,20 +16,34 @@ public final class DatabaseUnavailable {
 
     /** What the Vert.x pool fails an acquisition with when its connection timeout passes. */
     private static final String ACQUIRE_TIMEOUT = "Timeout";
+    /** What a pooled connection fails a query with once the server has closed it (a restart, say). */
+    private static final String CONNECTION_CLOSED = "Connection is not active now";
 
     private DatabaseUnavailable() {
     }
 
     public static boolean isCause(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException
+            if (cause instanceof SocketException // a refused connect, or a connection reset as the server stops
                     || cause instanceof ConnectionPoolTooBusyException
                     || cause instanceof ClosedConnectionException
-                    || cause instanceof NoStackTraceThrowable && ACQUIRE_TIMEOUT.equals(cause.getMessage())) {
+                    || cause instanceof NoStackTraceThrowable && ACQUIRE_TIMEOUT.equals(cause.getMessage())
+                    || cause instanceof NoStackTraceThrowable && cause.getMessage() != null
+                            && cause.getMessage().startsWith(CONNECTION_CLOSED)
+                    || cause instanceof PgException pg && isUnavailableState(pg.getSqlState())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The server's own word that it cannot serve now: a connection exception (class 08),
+     * an administrator or crash shutdown, "the database system is starting up" (57P01-57P03:
+     * met on every connection opened while PostgreSQL restarts), or too many connections.
+     */
+    static boolean isUnavailableState(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("08") || sqlState.matches("57P0[1-3]") || sqlState.equals("53300"));
     }
 
     /** Every connection busy and the line of waiters full: the pool refused at once. */

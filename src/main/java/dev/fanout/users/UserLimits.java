@@ -6,6 +6,13 @@ public final class UserLimits {
     public static final int EMAIL_MAX = 254;          // RFC 5321 path limit
     public static final int DISPLAY_NAME_MAX = 200;
     public static final String NOT_BLANK = "(?s).*\\S.*";
+    /**
+     * No control characters (C0, DEL, C1) in a stored text. PostgreSQL cannot store NUL in
+     * {@code text} at all (the write failed, a 500, before this rule), and the others have no
+     * place in an email or a display name, where they would only forge log lines or terminals.
+     */
+    public static final String NO_CONTROL_CHARACTERS = "[^\\p{Cc}]*";
+    public static final String NO_CONTROL_CHARACTERS_MESSAGE = "must not contain control characters";
 
     private UserLimits() {
     }

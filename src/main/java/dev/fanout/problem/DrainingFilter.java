@@ -1,0 +1,64 @@
+package dev.fanout.problem;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Graceful shutdown that refuses new work. On SIGTERM Quarkus waits up to
+ * {@code quarkus.shutdown.timeout} for the requests in flight, but it keeps serving the
+ * ones that arrive meanwhile (it only adds {@code Connection: close}), so under steady load
+ * the wait never ends before the timeout and new requests start work that the exit then
+ * cuts. From the signal on, a new request is answered at once with a 503 problem and
+ * {@code Retry-After: 1}; the ones already past this filter finish (bench/faults.sh, fault 3).
+ * A JVM shutdown hook sees the signal: hooks run together, so it flips at the same moment
+ * Quarkus starts to stop. Only in a normal (prod) launch; tests and dev mode stop otherwise.
+ */
+@Singleton
+public class DrainingFilter {
+
+    private static final Logger LOG = Logger.getLogger(DrainingFilter.class);
+
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    void register(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(this::refuseWhileDraining);
+    }
+
+    void watchForShutdown(@Observes StartupEvent start) {
+        if (LaunchMode.current() == LaunchMode.NORMAL) {
+            Runtime.getRuntime().addShutdownHook(new Thread(this::drain, "fanout-draining"));
+        }
+    }
+
+    void drain() {
+        if (draining.compareAndSet(false, true)) {
+            LOG.info("Shutting down: new requests are refused (503); the ones in flight finish");
+        }
+    }
+
+    void refuseWhileDraining(RoutingContext context) {
+        if (!draining.get()) {
+            context.next();
+            return;
+        }
+        Problem problem = new Problem(ProblemTypes.of("shutting-down"), "Service Unavailable", 503,
+                "This instance is shutting down; retry shortly");
+        context.response()
+                .setStatusCode(503)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader("Retry-After", "1")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(Json.encode(problem));
+    }
+}
