@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fanout.concurrent.Deadline;
+import dev.fanout.users.UserLimits;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -142,8 +143,9 @@ public class SqsSyncHandler {
             LOG.warnf("SQS message %s: the body is not JSON", messageId);
             return null;
         }
-        if (!userId.isIntegralNumber() || !userId.canConvertToLong() || userId.asLong() <= 0) {
-            LOG.warnf("SQS message %s: the body has no positive integer userId", messageId);
+        if (!userId.isIntegralNumber() || !userId.canConvertToLong() || userId.asLong() <= 0
+                || userId.asLong() > UserLimits.MAX_SYNCED_ID) {
+            LOG.warnf("SQS message %s: the body has no userId from 1 to 2^53-1", messageId);
             return null;
         }
         return userId.asLong();

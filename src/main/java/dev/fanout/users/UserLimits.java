@@ -5,6 +5,12 @@ public final class UserLimits {
 
     public static final int EMAIL_MAX = 254;          // RFC 5321 path limit
     public static final int DISPLAY_NAME_MAX = 200;
+    /**
+     * The largest id sync accepts: 2^53 - 1, the largest integer every JSON client reads
+     * exactly. Synced ids move the id sequence past themselves; an id near 2^63 would
+     * exhaust it, and every later {@code POST /users} would fail.
+     */
+    public static final long MAX_SYNCED_ID = 9_007_199_254_740_991L;
     public static final String NOT_BLANK = "(?s).*\\S.*";
     /**
      * No control characters (C0, DEL, C1) in a stored text. PostgreSQL cannot store NUL in

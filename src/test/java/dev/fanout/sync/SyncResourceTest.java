@@ -24,6 +24,7 @@ import dev.fanout.support.UpstreamStub;
 import dev.fanout.support.UpstreamStubResource;
 import dev.fanout.support.UsersTable;
 import io.quarkus.test.common.QuarkusTestResource;
+import dev.fanout.users.UserLimits;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
@@ -220,6 +221,14 @@ class SyncResourceTest {
 
         assertThat(answer.jsonPath().getInt("processed")).isEqualTo(1);
         assertThat(upstreams.exchanges("directory")).hasSize(1);
+    }
+
+    @Test
+    void anIdBeyondTwoToTheFiftyThreeIsRefusedSoTheIdSequenceCannotBeExhausted() {
+        assertProblem(sync(List.of(UserLimits.MAX_SYNCED_ID + 1)).then(), 422);
+
+        assertThat(upstreams.exchanges("directory")).isEmpty();
+        TestUsers.create(); // POST /users still has ids to hand out
     }
 
     @Test
