@@ -163,7 +163,8 @@ fi
 
 # ---------------------------------------------------------------- PostgreSQL
 PG_PORT=$(free_port)
-DB=fanout DB_USER=fanout DB_PASSWORD=fanout
+# The server trusts loopback connections; the password is a throwaway, generated per run.
+DB=fanout DB_USER=fanout DB_PASSWORD="$(od -An -N8 -tx1 /dev/urandom | tr -d " \n")"
 log "starting PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
 mkdir -p "$PG_DATA" "$WORK/pglog"; [ "$(id -u)" = 0 ] && chown postgres "$PG_DATA" "$WORK/pglog"
 as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U "$DB_USER" --auth=trust -E UTF8 >"$WORK/initdb.log" 2>&1

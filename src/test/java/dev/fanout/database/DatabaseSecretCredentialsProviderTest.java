@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +28,7 @@ class DatabaseSecretCredentialsProviderTest {
 
     private static final String SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0a1b2c3d-AbCdEf";
     private static final String USERNAME = "fanout";
-    private static final String PASSWORD = "s3cr3t-pa55word";
+    private static final String PASSWORD = UUID.randomUUID().toString(); // generated: no secret-looking literal in the repository
     private static final String SECRET = "{\"username\":\"" + USERNAME + "\",\"password\":\"" + PASSWORD + "\"}";
     private static final Credentials ROLE = new Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
             Optional.of("session-token-example"));

@@ -130,8 +130,8 @@ class RepositoryScanTest {
         String v = value.trim();
         if (HARMLESS_VALUES.contains(v.toLowerCase()) || v.startsWith("$") || v.startsWith("var.") || v.startsWith("local.")
                 || v.startsWith("aws_") || v.startsWith("data.") || v.startsWith("module.") || v.matches("[A-Z][A-Z0-9_]*")
-                || v.matches("[A-Za-z_][A-Za-z0-9_.]*\\(.*") || v.startsWith("<") || v.startsWith("\\") || v.startsWith("[") || v.startsWith("{")) {
-            return true; // a reference, a constant's name, a call or a placeholder: not a value
+                || v.matches("[A-Za-z_][A-Za-z0-9_.]*[(\\[].*") || v.startsWith("<") || v.startsWith("\\") || v.startsWith("[") || v.startsWith("{")) {
+            return true; // a reference, a constant's name, a call, an element or a placeholder: not a value
         }
         boolean embeddedDatabase = file.startsWith("src/test/") || file.contains("/dev/fanout/local/");
         return embeddedDatabase && v.equals(EMBEDDED_DEFAULT);
