@@ -132,7 +132,7 @@ class PackagedAppIT {
         HttpResponse<String> read = send(adapterRequest("GET", "/users/" + id, UUID.randomUUID().toString(),
                 Instant.now().plusSeconds(10)).GET().build());
         assertThat(read.statusCode()).isEqualTo(200);
-        assertRequestIdLogged(requestId);
+        // A success writes no log line; the request id is checked where one is written (the 504 below).
     }
 
     @Test
