@@ -19,8 +19,8 @@ public interface EmfConfig {
     /** The CloudWatch namespace of every metric. */
     String namespace();
 
-    /** The {@code function} dimension; unset, Lambda's function name. */
-    Optional<String> function();
+    /** The {@code function} dimension (FANOUT_FUNCTION, else Lambda's function name; see application.properties). */
+    String function();
 
     /** Meter tags that never become dimensions (each dimension multiplies the metric's cost). */
     List<String> excludedTags();

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.event.Observes;
@@ -47,8 +46,7 @@ public class EmfPublisher {
         this.registry = registry;
         this.json = json;
         this.vertx = vertx;
-        Optional<String> function = config.function().or(() -> Optional.ofNullable(System.getenv("AWS_LAMBDA_FUNCTION_NAME")));
-        this.documents = new EmfDocuments(config.namespace(), function.map(name -> Map.of("function", name)).orElse(Map.of()),
+        this.documents = new EmfDocuments(config.namespace(), Map.of("function", config.function()),
                 new HashSet<>(config.excludedTags()), config.meterPrefixes());
     }
 

@@ -99,10 +99,6 @@ public class UpstreamCalls {
         return "error";
     }
 
-    /** Calls in flight to {@code upstream} now. */
-    public int inFlight(String upstream) {
-        return bulkheadOf(upstream).inUse();
-    }
 
     /**
      * Refusing rather than queueing is deliberate. A queue in front of a pooled client holds
