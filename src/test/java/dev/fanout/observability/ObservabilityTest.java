@@ -101,7 +101,7 @@ class ObservabilityTest {
         profile().then().statusCode(200);
 
         assertThat(meters.getMeters()).extracting(meter -> meter.getId().getName())
-                .anyMatch(name -> name.startsWith("postgresql.pool") || name.startsWith("postgresql.queue"));
+                .contains("postgresql.current", "postgresql.queue.size", "postgresql.processing");
     }
 
     @Test
