@@ -18,8 +18,9 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * however the work ends: item, failure or cancellation. Cancelling while still
  * waiting leaves the queue; cancelling while running cancels the work.
  * <p>
- * Two ways in: {@link #run} waits in line for a permit; {@link #tryRun} is refused at
- * once when none is free (a bulkhead), for a resource whose own queue must stay empty.
+ * Two ways in: {@link #run} waits in line for a permit; {@link #tryAcquire} is refused at
+ * once when none is free (a bulkhead), for a resource whose own queue must stay empty, and
+ * leaves the {@link #release} to the caller.
  */
 public final class Permits {
 
@@ -51,32 +52,20 @@ public final class Permits {
     }
 
     /**
-     * Runs {@code work} if a permit is free now; otherwise fails at once with
-     * {@code onFull}. Never queues, so it never holds a caller past its deadline.
+     * Takes a permit if one is free now, for work whose end is not a {@code Uni}'s
+     * termination. Whoever gets {@code true} must {@link #release()} it exactly once.
      */
-    public <T> Uni<T> tryRun(Supplier<Uni<T>> work, Supplier<? extends Throwable> onFull) {
-        return Uni.createFrom().emitter(emitter -> {
-            if (!tryTake()) {
-                emitter.fail(onFull.get());
-                return;
-            }
-            Ticket<T> ticket = new Ticket<>(work, emitter);
-            emitter.onTermination(ticket::end);
-            ticket.start();
-        });
-    }
-
-    /** How many permits are held now. */
-    public synchronized int inUse() {
-        return size - available;
-    }
-
-    private synchronized boolean tryTake() {
+    public synchronized boolean tryAcquire() {
         if (available > 0) {
             available--;
             return true;
         }
         return false;
+    }
+
+    /** How many permits are held now. */
+    public synchronized int inUse() {
+        return size - available;
     }
 
     private synchronized boolean takeOrQueue(Ticket<?> ticket) {
@@ -92,8 +81,8 @@ public final class Permits {
         return waiting.remove(ticket);
     }
 
-    /** Hands the permit to the next in line, or puts it back. */
-    private void release() {
+    /** Gives a permit back: to the next in line, or to the pool. */
+    public void release() {
         Ticket<?> next;
         synchronized (this) {
             next = waiting.pollFirst();

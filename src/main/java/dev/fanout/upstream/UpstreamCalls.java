@@ -60,7 +60,7 @@ public class UpstreamCalls {
     }
 
     public <T> Uni<T> call(String upstream, Supplier<Uni<T>> call, Duration timeout, Deadline deadline) {
-        Uni<T> admitted = bulkheadOf(upstream).tryRun(call, () -> new UpstreamSaturatedException(upstream));
+        Uni<T> admitted = Uni.createFrom().deferred(() -> admitted(upstream, call));
         Uni<T> bounded = deadline.bound(admitted, timeout, () -> new UpstreamTimeoutException(upstream, deadline.cap(timeout)))
                 .onFailure(UpstreamCalls::isForeign)
                 .transform(failure -> translate(upstream, failure));
@@ -105,8 +105,18 @@ public class UpstreamCalls {
      * requests that outlive their deadlines; and a request cancelled while it waits for a
      * pooled connection can lose that connection's slot (seen with the Quarkus REST client
      * under a cancel storm: the pool ended with no free slot, and every later call waited
-     * until it timed out). Kept at the pool's size, the client never has a waiting request.
+     * until it timed out). The permit is held until the client has really let go of the
+     * request ({@link ResettableCall}), not just until our caller stopped waiting, so with
+     * the bulkhead at the pool's size the client never has a waiting request.
      */
+    private <T> Uni<T> admitted(String upstream, Supplier<Uni<T>> call) {
+        Permits bulkhead = bulkheadOf(upstream);
+        if (!bulkhead.tryAcquire()) {
+            return Uni.createFrom().failure(new UpstreamSaturatedException(upstream));
+        }
+        return ResettableCall.run(call, bulkhead::release);
+    }
+
     private Permits bulkheadOf(String upstream) {
         return bulkheads.computeIfAbsent(upstream, name -> new Permits(maxInFlightPerUpstream));
     }

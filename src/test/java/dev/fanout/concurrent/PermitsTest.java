@@ -96,26 +96,18 @@ class PermitsTest {
     }
 
     @Test
-    void tryRunIsRefusedAtOnceWhenNoPermitIsFreeAndAdmittedOnceOneComesBack() {
+    void tryAcquireTakesOnlyAFreePermitAndReleaseServesTheNextInLine() {
         Permits permits = new Permits(1);
+        assertThat(permits.tryAcquire()).isTrue();
+        assertThat(permits.tryAcquire()).as("no free permit: refused at once").isFalse();
+
         PendingWork work = new PendingWork();
-        UniAssertSubscriber<String> holder = permits.tryRun(work::next, () -> new IllegalStateException("full"))
-                .subscribe().withSubscriber(UniAssertSubscriber.create());
+        permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+        assertThat(work.started).as("waiting behind the acquired permit").isEmpty();
 
-        UniAssertSubscriber<String> refused = permits.tryRun(work::next, () -> new IllegalStateException("full"))
-                .subscribe().withSubscriber(UniAssertSubscriber.create());
-
-        refused.assertFailedWith(IllegalStateException.class, "full");
-        assertThat(work.started).as("a refused caller's work never runs").hasSize(1);
+        permits.release();
+        assertThat(work.started).as("the released permit went to the waiter").hasSize(1);
         assertThat(permits.inUse()).isEqualTo(1);
-
-        holder.cancel();
-        assertThat(work.cancelled.get(0)).as("cancelling the holder cancels its work").isTrue();
-        assertThat(permits.inUse()).isZero();
-        permits.tryRun(work::next, () -> new IllegalStateException("full"))
-                .subscribe().withSubscriber(UniAssertSubscriber.create())
-                .assertNotTerminated();
-        assertThat(work.started).hasSize(2);
     }
 
     @Test

@@ -1,0 +1,72 @@
+package dev.fanout.upstream;
+
+import static dev.fanout.support.UpstreamStub.Behaviour.healthy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.fanout.concurrent.Deadline;
+import dev.fanout.profile.client.BillingAccount;
+import dev.fanout.profile.client.BillingClient;
+import dev.fanout.support.InjectUpstreamStub;
+import dev.fanout.support.UpstreamStub;
+import dev.fanout.support.UpstreamStubResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
+
+/**
+ * Calls cancelled right after they start, before the REST client has a connection for
+ * them: the window in which the client alone would drop its request unsent and keep
+ * the connection leased until its 5 s read timeout.
+ */
+@QuarkusTest
+@QuarkusTestResource(UpstreamStubResource.class)
+class ResettableCallTest {
+
+    /** More than the client's pool (64): without a reset, these lease all of it. */
+    private static final int CANCELLED_CALLS = 200;
+
+    @Inject
+    BillingClient billing;
+
+    @InjectUpstreamStub
+    UpstreamStub upstreams;
+
+    @BeforeEach
+    void healthyUpstreams() {
+        upstreams.reset();
+    }
+
+    @Test
+    void callsCancelledBeforeTheirConnectionLeaveThePoolFree() {
+        upstreams.upstream("billing", healthy().after(Duration.ofSeconds(3)));
+
+        List<UniAssertSubscriber<BillingAccount>> cancelled = IntStream.range(0, CANCELLED_CALLS)
+                .mapToObj(i -> billing.accountOf(i + 1, Deadline.after(Duration.ofSeconds(2)))
+                        .subscribe().withSubscriber(UniAssertSubscriber.<BillingAccount>create()))
+                .toList();
+        cancelled.forEach(UniAssertSubscriber::cancel);
+
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(upstreams.inFlight())
+                .as("requests of cancelled calls still open at the upstream").isZero());
+        assertThat(upstreams.exchanges("billing")).as("a cancelled call's request, if it was sent at all, is aborted")
+                .allMatch(UpstreamStub.Exchange::aborted);
+
+        upstreams.reset();
+        // Within billing's own 1 s timeout: a leased-away pool would make this wait for the 5 s read timeout.
+        BillingAccount account = billing.accountOf(7, Deadline.after(Duration.ofSeconds(2)))
+                .subscribe().withSubscriber(UniAssertSubscriber.create())
+                .awaitItem(Duration.ofSeconds(3)).getItem();
+        assertThat(account).isNotNull();
+        assertThat(upstreams.exchanges("billing")).hasSize(1);
+    }
+}
