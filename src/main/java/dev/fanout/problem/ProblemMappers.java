@@ -32,9 +32,18 @@ public class ProblemMappers {
     public Response problem(ProblemException e) {
         if (e.status() >= 500) {
             // An upstream, the deadline or a saturated dependency: the operator's concern, one line each.
-            LOG.warnf("%d %s", e.status(), e.getMessage());
+            LOG.warnf("%d %s%s", e.status(), e.getMessage(), rootCauseOf(e));
         }
         return answer(e.toProblem());
+    }
+
+    /** What really happened underneath (a reset, a timeout, a parse error), for the log only. */
+    private static String rootCauseOf(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == failure ? "" : " (" + root + ")";
     }
 
     @ServerExceptionMapper
