@@ -4,6 +4,7 @@ import java.util.function.BiConsumer;
 
 import sun.misc.Signal;
 
+import dev.fanout.problem.DrainingFilter;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -28,6 +29,12 @@ public class FanoutMain implements QuarkusApplication {
         Quarkus.run(FanoutMain.class, (code, failure) -> exit(code, failure, quarkusExit), args);
     }
 
+    private final DrainingFilter draining;
+
+    public FanoutMain(DrainingFilter draining) {
+        this.draining = draining;
+    }
+
     @Override
     public int run(String... args) {
         exitCleanlyOnSigterm();
@@ -40,9 +47,14 @@ public class FanoutMain implements QuarkusApplication {
      * to the JVM, Quarkus stops from a shutdown hook and the process ends with 143 (killed
      * by a signal); handled here, it is the application's ordinary graceful exit: the same
      * shutdown (in-flight requests finish, new ones are refused, shutdown is logged), and 0.
+     * Handling the signal here also means the JVM's shutdown hooks run only after Quarkus
+     * has stopped, so the refusing of new requests is switched on here, first.
      */
-    private static void exitCleanlyOnSigterm() {
-        Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
+    private void exitCleanlyOnSigterm() {
+        Signal.handle(new Signal("TERM"), signal -> {
+            draining.drain();
+            Quarkus.asyncExit(0);
+        });
     }
 
     private static void exit(int code, Throwable failure, BiConsumer<Integer, Throwable> quarkusExit) {

@@ -21,8 +21,9 @@ import io.vertx.ext.web.RoutingContext;
  * the wait never ends before the timeout and new requests start work that the exit then
  * cuts. From the signal on, a new request is answered at once with a 503 problem and
  * {@code Retry-After: 1}; the ones already past this filter finish (bench/faults.sh, fault 3).
- * A JVM shutdown hook sees the signal: hooks run together, so it flips at the same moment
- * Quarkus starts to stop. Only in a normal (prod) launch; tests and dev mode stop otherwise.
+ * {@code FanoutMain} flips it when SIGTERM arrives, before it asks Quarkus to stop; a JVM
+ * shutdown hook covers the other ways a normal (prod) launch ends (SIGINT, say). Tests and
+ * dev mode stop otherwise.
  */
 @Singleton
 public class DrainingFilter {
@@ -41,7 +42,8 @@ public class DrainingFilter {
         }
     }
 
-    void drain() {
+    /** From now on, new requests are refused. */
+    public void drain() {
         if (draining.compareAndSet(false, true)) {
             LOG.info("Shutting down: new requests are refused (503); the ones in flight finish");
         }

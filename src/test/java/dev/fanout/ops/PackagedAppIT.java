@@ -1,6 +1,7 @@
 package dev.fanout.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +53,8 @@ class PackagedAppIT {
     private static final Duration LAMBDA_BUDGET = Duration.ofMillis(300);
     /** fanout.profile.billing.timeout. */
     private static final Duration BILLING_TIMEOUT = Duration.ofSeconds(1);
+    /** Billing's latency while SIGTERM arrives: a request is in flight, within billing's timeout. */
+    private static final Duration IN_FLIGHT_AT_SIGTERM = Duration.ofMillis(700);
     private static final String FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:fanout-dev-profile";
     private static final String SQS_EVENT = "/events/sqs-standard.json";
     private static final List<String> SQS_FAILED_MESSAGES = List.of(
@@ -200,9 +204,25 @@ class PackagedAppIT {
 
     @Test
     @Order(6)
-    void sigtermStopsTheApplicationCleanly() throws Exception {
+    void sigtermLetsTheRequestInFlightFinishRefusesNewOnesAndExitsCleanly() throws Exception {
+        long id = createUser();
+        upstreams.upstream("billing", UpstreamStub.Behaviour.healthy().after(IN_FLIGHT_AT_SIGTERM));
+        CompletableFuture<HttpResponse<String>> inFlight = HTTP.sendAsync(
+                HttpRequest.newBuilder(base.resolve("/users/" + id + "/profile")).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> upstreams.inFlight() > 0);
+
         app.destroy(); // SIGTERM, as Lambda sends at shutdown
 
+        // A request that arrives after the signal is refused at once (until the listener closes).
+        await().atMost(IN_FLIGHT_AT_SIGTERM).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            HttpResponse<String> late = send(HttpRequest.newBuilder(base.resolve("/users/" + id))
+                    .timeout(Duration.ofSeconds(5)).GET().build());
+            assertThat(late.statusCode()).as(late.body()).isEqualTo(503);
+            assertThat(late.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+        });
+        assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).as("the request in flight at the signal").isEqualTo(200);
         assertThat(app.waitFor(STOP.toSeconds(), TimeUnit.SECONDS)).as("stopped within %s", STOP).isTrue();
         assertThat(app.exitValue()).as("exit status; log in %s", LOG).isZero();
     }
