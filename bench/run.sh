@@ -334,8 +334,9 @@ if [[ " ${APP_OPTS[*]} " == *NativeMemoryTracking* ]]; then
 fi
 stop_app
 # The app's log: what it warned about under load (the first and last lines, and a count per logger).
-{ echo "lines: $(wc -l <"$WORK/app.log"), WARN: $(grep -c ' WARN ' "$WORK/app.log" || true), ERROR: $(grep -c ' ERROR ' "$WORK/app.log" || true)"
-  grep -E ' (WARN|ERROR) ' "$WORK/app.log" | sed -E 's/^[^ ]+ [^ ]+ //; s/[0-9a-f-]{36}/<uuid>/g' | cut -c1-160 \
+# The log is JSON in prod: count by level, then the WARN/ERROR messages with their numbers masked.
+{ echo "lines: $(wc -l <"$WORK/app.log"), WARN: $(grep -c '"level":"WARN"' "$WORK/app.log" || true), ERROR: $(grep -c '"level":"ERROR"' "$WORK/app.log" || true)"
+  grep -E '"level":"(WARN|ERROR)"' "$WORK/app.log" | grep -o '"message":"[^"]*' | sed -E 's/[0-9]+/N/g' | cut -c1-200 \
     | sort | uniq -c | sort -rn | head -20
   echo "--- first 40 lines"; head -40 "$WORK/app.log"; echo "--- last 40 lines"; tail -40 "$WORK/app.log"
 } >"$RAW/app-log-summary.txt" 2>&1 || true
