@@ -87,6 +87,9 @@ public final class Permits {
         synchronized (this) {
             next = waiting.pollFirst();
             if (next == null) {
+                if (available == size) {
+                    throw new IllegalStateException("released a permit that was not held");
+                }
                 available++;
                 return;
             }

@@ -26,15 +26,15 @@ import io.vertx.core.http.HttpClientResponse;
  * <p>
  * So the client's {@code Uni} is never cancelled here. Cancelling this call resets its
  * request as soon as the request exists, on the request's own Vert.x context; and
- * {@code whenReleased} runs once the client's call has really ended, which is when its
- * pooled connection is free again.
+ * {@code whenReleased} runs once the client's call has really ended (answered, failed or
+ * reset), not when our caller stopped waiting.
  */
 final class ResettableCall<T> {
 
-    /** The call being subscribed on this thread, for {@link Capture} to fill in. */
+    /** The call being subscribed on this thread, for {@link #capture} to fill in. */
     private static final ThreadLocal<ResettableCall<?>> SUBSCRIBING = new ThreadLocal<>();
-    private static final long FIRST_RETRY_MILLIS = 1;
-    private static final long LAST_RETRY_MILLIS = 64;
+    private static final long FIRST_POLL_MILLIS = 1;
+    private static final long LONGEST_POLL_MILLIS = 64;
 
     private final UniEmitter<? super T> emitter;
     private final Runnable whenReleased;
@@ -52,15 +52,16 @@ final class ResettableCall<T> {
     }
 
     private void start(Supplier<Uni<T>> call) {
+        ResettableCall<?> outer = SUBSCRIBING.get();
         SUBSCRIBING.set(this);
         try {
             subscription = Uni.createFrom().deferred(call::get).subscribe().with(this::answered, this::failed);
         } catch (RuntimeException e) {
             failed(e);
         } finally {
-            SUBSCRIBING.remove();
+            SUBSCRIBING.set(outer);
         }
-        emitter.onTermination(this::cancelIfUnanswered);
+        emitter.onTermination(this::endRequestIfUnanswered);
     }
 
     private void answered(T item) {
@@ -73,22 +74,23 @@ final class ResettableCall<T> {
         emitter.fail(failure);
     }
 
-    private void cancelIfUnanswered() {
+    private void endRequestIfUnanswered() {
         if (released.get()) {
             return;
         }
         ResteasyReactiveClientRequestContext captured = request;
         if (captured == null) {
-            // Not a call through the REST client's filter chain: the client's own cancel is all there is.
+            // The filter never saw this call's request (not a REST client call, or one whose chain
+            // left the subscribing thread): the client's own cancel, with its known gap, is all there is.
             subscription.cancel();
             release();
             return;
         }
-        captured.getContext().runOnContext(ignored -> resetWhenSent(captured, FIRST_RETRY_MILLIS));
+        captured.getContext().runOnContext(ignored -> resetOnceCreated(captured, FIRST_POLL_MILLIS));
     }
 
     /** Runs on the request's context, where the client sets its request. */
-    private void resetWhenSent(ResteasyReactiveClientRequestContext captured, long retryMillis) {
+    private void resetOnceCreated(ResteasyReactiveClientRequestContext captured, long pollMillis) {
         if (released.get()) {
             return;
         }
@@ -100,8 +102,8 @@ final class ResettableCall<T> {
             return;
         }
         // Still waiting for its connection (a pooled one is a loop turn away, a new one a connect away).
-        captured.getContext().owner().setTimer(retryMillis,
-                ignored -> resetWhenSent(captured, Math.min(retryMillis * 2, LAST_RETRY_MILLIS)));
+        captured.getContext().owner().setTimer(pollMillis,
+                ignored -> resetOnceCreated(captured, Math.min(pollMillis * 2, LONGEST_POLL_MILLIS)));
     }
 
     /**
@@ -109,6 +111,9 @@ final class ResettableCall<T> {
      * closes the connection of a reset request whose response has ended, and by then the
      * pool may have lent that connection to another call, which fails with "Connection was
      * closed". The client is only decoding such an answer; its end releases the call.
+     * This narrows that window rather than closing it: when the pooled connection lives on
+     * another event loop, its response can still end between this check and the reset.
+     * A response still arriving (a slow trickle) is reset, as it must be.
      */
     private static boolean answeredInFull(ResteasyReactiveClientRequestContext captured) {
         HttpClientResponse response = captured.unwrap(RestClientRequestContext.class).getVertxClientResponse();
@@ -122,12 +127,12 @@ final class ResettableCall<T> {
     }
 
     /**
-     * Hands each REST client request to the call being subscribed. The filter chain runs
-     * on the subscribing thread, inside {@link #start}.
+     * Hands the REST client request to the call being subscribed (its first, if the call
+     * makes several). The filter chain runs on the subscribing thread, inside {@link #start}.
      */
     static void capture(ResteasyReactiveClientRequestContext request) {
         ResettableCall<?> call = SUBSCRIBING.get();
-        if (call != null) {
+        if (call != null && call.request == null) {
             call.request = request;
         }
     }

@@ -111,6 +111,13 @@ class PermitsTest {
     }
 
     @Test
+    void releasingAPermitThatIsNotHeldIsRefused() {
+        Permits permits = new Permits(1);
+        assertThatThrownBy(permits::release).isInstanceOf(IllegalStateException.class);
+        assertThat(permits.inUse()).isZero();
+    }
+
+    @Test
     void aSizeBelowOneIsRefused() {
         assertThatThrownBy(() -> new Permits(0)).isInstanceOf(IllegalArgumentException.class);
     }
