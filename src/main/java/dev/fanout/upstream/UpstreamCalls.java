@@ -24,6 +24,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
+import io.vertx.core.http.HttpClosedException;
 
 /**
  * Every call to an upstream goes through here. A call is
@@ -32,6 +33,8 @@ import io.vertx.core.VertxException;
  * size of the REST client's pool), otherwise refused at once;</li>
  * <li>bounded by its own timeout and the request's deadline, a timeout being its own
  * outcome;</li>
+ * <li>tried once more, within that bound, when its pooled connection closed before the
+ * answer;</li>
  * <li>translated: a 404 is {@link UpstreamNotFoundException}, anything else an
  * {@link UpstreamFailureException} that says what happened without internals;</li>
  * <li>observed: a {@code fanout.upstream.calls} timer and a span per call, tagged with
@@ -46,6 +49,8 @@ public class UpstreamCalls {
     static final String UPSTREAM = "upstream";
     static final String OUTCOME = "outcome";
     private static final AttributeKey<String> OUTCOME_ATTRIBUTE = AttributeKey.stringKey("fanout.outcome");
+    private static final String CONNECTION_CLOSED = "Connection was closed";
+    private static final String CONNECTION_RESET = "Connection reset";
 
     private final int maxInFlightPerUpstream;
     private final Map<String, Permits> bulkheads = new ConcurrentHashMap<>();
@@ -60,7 +65,8 @@ public class UpstreamCalls {
     }
 
     public <T> Uni<T> call(String upstream, Supplier<Uni<T>> call, Duration timeout, Deadline deadline) {
-        Uni<T> admitted = Uni.createFrom().deferred(() -> admitted(upstream, call));
+        Uni<T> admitted = Uni.createFrom().deferred(() -> admitted(upstream, call))
+                .onFailure(UpstreamCalls::isConnectionClosed).retry().atMost(1);
         Uni<T> bounded = deadline.bound(admitted, timeout, () -> new UpstreamTimeoutException(upstream, deadline.cap(timeout)))
                 .onFailure(UpstreamCalls::isForeign)
                 .transform(failure -> translate(upstream, failure));
@@ -119,6 +125,26 @@ public class UpstreamCalls {
 
     private Permits bulkheadOf(String upstream) {
         return bulkheads.computeIfAbsent(upstream, name -> new Permits(maxInFlightPerUpstream));
+    }
+
+    /**
+     * The pooled connection closed or was reset under the call before its answer was read:
+     * the upstream closed an idle keep-alive connection just as we reused it, or Vert.x closed
+     * it for a reset that landed as another call's answer ended (see {@link ResettableCall}).
+     * Every upstream call is a GET, so one more try, within the same timeout, is safe; a
+     * second such failure is the upstream's.
+     */
+    static boolean isConnectionClosed(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (cause instanceof HttpClosedException
+                    // the REST client turns Vert.x's HttpClosedException into an IOException of the same message
+                    || (cause instanceof IOException && message != null
+                            && (message.equals(CONNECTION_CLOSED) || message.startsWith(CONNECTION_RESET)))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isForeign(Throwable failure) {

@@ -2,6 +2,7 @@ package dev.fanout.profile;
 
 import static dev.fanout.support.ProblemAssertions.assertProblem;
 import static dev.fanout.support.UpstreamStub.Behaviour.connectionReset;
+import static dev.fanout.support.UpstreamStub.Behaviour.connectionResetOnce;
 import static dev.fanout.support.UpstreamStub.Behaviour.hang;
 import static dev.fanout.support.UpstreamStub.Behaviour.healthy;
 import static dev.fanout.support.UpstreamStub.Behaviour.malformed;
@@ -134,6 +135,14 @@ class ProfileResourceTest {
 
         upstreams.upstream("billing", connectionReset());
         assertProblem(profile(Map.of()).then(), 502);
+    }
+
+    @Test
+    void aConnectionClosedBeforeBillingAnsweredIsRetriedOnce() {
+        upstreams.upstream("billing", connectionResetOnce());
+
+        profile(Map.of()).then().statusCode(200);
+        assertThat(upstreams.exchanges("billing")).as("the closed call and its one retry").hasSize(2);
     }
 
     @Test

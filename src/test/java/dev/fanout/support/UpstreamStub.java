@@ -117,7 +117,12 @@ public final class UpstreamStub implements AutoCloseable {
             }
             case RESET -> {
                 exchange.finish(inFlight, true);
-                request.connection().close();
+                if (behaviour.resetsLeft.getAndDecrement() > 0) {
+                    request.connection().close();
+                } else {
+                    request.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+                            .end(healthyBody(exchange.upstream, request.path()));
+                }
             }
             case RESPOND -> {
                 exchange.finish(inFlight, true);
@@ -176,6 +181,9 @@ public final class UpstreamStub implements AutoCloseable {
     public static final class Behaviour {
         enum Kind { RESPOND, HANG, RESET }
 
+        /** How many more requests this behaviour resets before it answers healthily (RESET only). */
+        private final AtomicInteger resetsLeft = new AtomicInteger(Integer.MAX_VALUE);
+
         private final Kind kind;
         private final int status;
         private final String body;
@@ -211,6 +219,13 @@ public final class UpstreamStub implements AutoCloseable {
 
         public static Behaviour connectionReset() {
             return new Behaviour(Kind.RESET, 0, null, Duration.ZERO);
+        }
+
+        /** Closes the connection of the first request without an answer, then answers healthily. */
+        public static Behaviour connectionResetOnce() {
+            Behaviour once = connectionReset();
+            once.resetsLeft.set(1);
+            return once;
         }
 
         public Behaviour after(Duration delay) {
