@@ -53,6 +53,15 @@ public class UserRepository implements PanacheRepository<User> {
                 row.getOffsetDateTime("updated_at").toInstant());
     }
 
+    /**
+     * One {@code DELETE} statement, not Panache's {@code deleteById} (load, remove, flush):
+     * under concurrent deletes that flush path sometimes resumed on another event loop and
+     * failed with HR000069 (a 500; found by the fuzz test, quarkusio/quarkus#41945).
+     */
+    public Uni<Boolean> deleteOne(long id) {
+        return delete("id", id).map(count -> count > 0);
+    }
+
     public Uni<User> findExisting(long id) {
         return findById(id)
                 .onItem().ifNull().failWith(() -> new UserNotFoundException(id));

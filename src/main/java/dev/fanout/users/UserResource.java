@@ -89,7 +89,7 @@ public class UserResource {
     @WithTransaction
     public Uni<Response> delete(@PathParam("id") String id) {
         long userId = Params.positiveId("id", id);
-        return users.deleteById(userId)
+        return users.deleteOne(userId)
                 .map(deleted -> deletedOrMissing(deleted, userId));
     }
 

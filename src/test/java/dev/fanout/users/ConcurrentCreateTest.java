@@ -22,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 class ConcurrentCreateTest {
 
     private static final int RACERS = 20;
+    private static final int DELETERS = 64;
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
@@ -49,5 +50,22 @@ class ConcurrentCreateTest {
             assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             ProblemAssertions.assertNoInternals(answer.body());
         });
+    }
+
+    /** Concurrent deletes once met HR000069 in Panache's load-remove-flush path (a 500). */
+    @Test
+    void concurrentDeletesOfDistinctUsersAreAll204() {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        List<Long> ids = IntStream.range(0, DELETERS).mapToObj(i -> TestUsers.create()).toList();
+
+        List<HttpResponse<String>> answers = ids.stream()
+                .map(id -> HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/users/" + id))
+                        .timeout(Duration.ofSeconds(30)).DELETE().build())
+                .map(request -> client.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .toList().stream()
+                .map(CompletableFuture::join)
+                .toList();
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(204);
     }
 }
