@@ -4,6 +4,7 @@ import java.util.function.BiConsumer;
 
 import sun.misc.Signal;
 
+import dev.fanout.problem.Causes;
 import dev.fanout.problem.DrainingFilter;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
@@ -66,12 +67,7 @@ public class FanoutMain implements QuarkusApplication {
 
     /** Quarkus deactivates a datasource without a URL, and fails the start when something needs it. */
     static boolean isMissingDatasource(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            String message = cause.getMessage();
-            if (message != null && message.contains("deactivated automatically because its URL is not set")) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, cause -> cause.getMessage() != null
+                && cause.getMessage().contains("deactivated automatically because its URL is not set"));
     }
 }

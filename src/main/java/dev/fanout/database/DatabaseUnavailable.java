@@ -2,6 +2,8 @@ package dev.fanout.database;
 
 import java.net.SocketException;
 
+import dev.fanout.problem.Causes;
+
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
@@ -23,18 +25,17 @@ public final class DatabaseUnavailable {
     }
 
     public static boolean isCause(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SocketException // a refused connect, or a connection reset as the server stops
-                    || cause instanceof ConnectionPoolTooBusyException
-                    || cause instanceof ClosedConnectionException
-                    || cause instanceof NoStackTraceThrowable && ACQUIRE_TIMEOUT.equals(cause.getMessage())
-                    || cause instanceof NoStackTraceThrowable && cause.getMessage() != null
-                            && cause.getMessage().startsWith(CONNECTION_CLOSED)
-                    || cause instanceof PgException pg && isUnavailableState(pg.getSqlState())) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, DatabaseUnavailable::saysUnavailable);
+    }
+
+    private static boolean saysUnavailable(Throwable cause) {
+        return cause instanceof SocketException // a refused connect, or a connection reset as the server stops
+                || cause instanceof ConnectionPoolTooBusyException
+                || cause instanceof ClosedConnectionException
+                || cause instanceof NoStackTraceThrowable && ACQUIRE_TIMEOUT.equals(cause.getMessage())
+                || cause instanceof NoStackTraceThrowable && cause.getMessage() != null
+                        && cause.getMessage().startsWith(CONNECTION_CLOSED)
+                || cause instanceof PgException pg && isUnavailableState(pg.getSqlState());
     }
 
     /**
@@ -48,11 +49,6 @@ public final class DatabaseUnavailable {
 
     /** Every connection busy and the line of waiters full: the pool refused at once. */
     public static boolean isSaturation(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectionPoolTooBusyException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, ConnectionPoolTooBusyException.class);
     }
 }

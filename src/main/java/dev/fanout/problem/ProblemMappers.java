@@ -27,7 +27,6 @@ import dev.fanout.database.DatabaseUnavailable;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
-    private static final int MAX_CAUSE_DEPTH = 16;
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -40,10 +39,7 @@ public class ProblemMappers {
 
     /** What really happened underneath (a reset, a timeout, a parse error), for the log only. */
     private static String rootCauseOf(Throwable failure) {
-        Throwable root = failure;
-        for (int depth = 0; depth < MAX_CAUSE_DEPTH && root.getCause() != null && root.getCause() != root; depth++) {
-            root = root.getCause(); // bounded: a cause chain can be a cycle
-        }
+        Throwable root = Causes.root(failure);
         return root == failure ? "" : " (" + root + ")";
     }
 

@@ -24,6 +24,7 @@ import dev.fanout.problem.ProblemException;
 import dev.fanout.sync.client.DirectoryClient;
 import dev.fanout.sync.client.DirectoryPerson;
 import dev.fanout.sync.client.NotInDirectoryException;
+import dev.fanout.users.UserRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -171,7 +172,7 @@ public class SyncProcessor {
     /** One statement under a database permit, bounded by its own timeout and the batch's deadline. */
     private Uni<Void> store(DirectoryPerson person, Deadline deadline) {
         Uni<Void> upsert = upserts.run(() -> users.upsert(person))
-                .onFailure(SyncedUserRepository::isEmailTaken).transform(taken -> new SyncItemException(EMAIL_TAKEN))
+                .onFailure(UserRepository::isEmailTaken).transform(taken -> new SyncItemException(EMAIL_TAKEN))
                 .onFailure(failure -> !(failure instanceof SyncItemException))
                 .transform(failure -> new SyncItemException(NOT_STORED, failure));
         return deadline.bound(upsert, config.upsert().timeout(), () -> new SyncItemException(NOT_STORED_IN_TIME));

@@ -6,7 +6,6 @@ import dev.fanout.sync.client.DirectoryPerson;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
 
 /**
  * The two statements sync writes, on the reactive pool directly rather than through
@@ -51,9 +50,6 @@ public class SyncedUserRepository {
     static final String LOCK_IDENTITY = "SELECT pg_advisory_xact_lock($1)";
     static final long IDENTITY_LOCK_KEY = 0x66616e6f75742e31L; // "fanout.1"
 
-    private static final String UNIQUE_VIOLATION = "23505";
-    private static final String EMAIL_CONSTRAINT = "users_email_key";
-
     private final Pool pool;
 
     public SyncedUserRepository(Pool pool) {
@@ -71,14 +67,5 @@ public class SyncedUserRepository {
                 .execute(Tuple.of(IDENTITY_LOCK_KEY))
                 .chain(() -> connection.preparedQuery(ADVANCE_IDENTITY).execute(Tuple.of(highestId))))
                 .replaceWithVoid();
-    }
-
-    static boolean isEmailTaken(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof PgException pg) {
-                return UNIQUE_VIOLATION.equals(pg.getSqlState()) && EMAIL_CONSTRAINT.equals(pg.getConstraint());
-            }
-        }
-        return false;
     }
 }

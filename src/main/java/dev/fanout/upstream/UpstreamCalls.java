@@ -17,6 +17,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.fanout.concurrent.Permits;
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.observability.MeterConfig;
+import dev.fanout.problem.Causes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -135,16 +136,15 @@ public class UpstreamCalls {
      * second such failure is the upstream's.
      */
     static boolean isConnectionClosed(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            String message = cause.getMessage();
-            if (cause instanceof HttpClosedException
-                    // the REST client turns Vert.x's HttpClosedException into an IOException of the same message
-                    || (cause instanceof IOException && message != null
-                            && (message.equals(CONNECTION_CLOSED) || message.startsWith(CONNECTION_RESET)))) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, UpstreamCalls::saysConnectionClosed);
+    }
+
+    private static boolean saysConnectionClosed(Throwable cause) {
+        String message = cause.getMessage();
+        return cause instanceof HttpClosedException
+                // the REST client turns Vert.x's HttpClosedException into an IOException of the same message
+                || (cause instanceof IOException && message != null
+                        && (message.equals(CONNECTION_CLOSED) || message.startsWith(CONNECTION_RESET)));
     }
 
     private static boolean isForeign(Throwable failure) {
@@ -159,21 +159,12 @@ public class UpstreamCalls {
             }
             return new UpstreamFailureException(upstream, "answered HTTP " + status, failure);
         }
-        if (hasCause(failure, JsonProcessingException.class)) {
+        if (Causes.any(failure, JsonProcessingException.class)) {
             return new UpstreamFailureException(upstream, "sent a malformed answer", failure);
         }
-        if (hasCause(failure, IOException.class) || hasCause(failure, VertxException.class)) {
+        if (Causes.any(failure, IOException.class) || Causes.any(failure, VertxException.class)) {
             return new UpstreamFailureException(upstream, "could not be reached or dropped the connection", failure);
         }
         return new UpstreamFailureException(upstream, "failed", failure);
-    }
-
-    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

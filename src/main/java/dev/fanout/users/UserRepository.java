@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.exception.ConstraintViolationException;
 
+import dev.fanout.problem.Causes;
+
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -107,16 +109,18 @@ public class UserRepository implements PanacheRepository<User> {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
-    static boolean isEmailTaken(Throwable failure) {
-        // Hibernate Reactive usually converts the driver's error; the raw one may surface too.
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConstraintViolationException violation) {
-                return EMAIL_CONSTRAINT.equals(violation.getConstraintName());
-            }
-            if (cause instanceof PgException pg) {
-                return UNIQUE_VIOLATION.equals(pg.getSqlState()) && EMAIL_CONSTRAINT.equals(pg.getConstraint());
-            }
+    /** The email's unique constraint refused a write: from Hibernate Reactive, or the driver's raw error. */
+    public static boolean isEmailTaken(Throwable failure) {
+        return Causes.first(failure, cause -> cause instanceof ConstraintViolationException || cause instanceof PgException)
+                .map(UserRepository::isEmailViolation)
+                .orElse(false);
+    }
+
+    private static boolean isEmailViolation(Throwable violation) {
+        if (violation instanceof ConstraintViolationException hibernate) {
+            return EMAIL_CONSTRAINT.equals(hibernate.getConstraintName());
         }
-        return false;
+        PgException pg = (PgException) violation;
+        return UNIQUE_VIOLATION.equals(pg.getSqlState()) && EMAIL_CONSTRAINT.equals(pg.getConstraint());
     }
 }
