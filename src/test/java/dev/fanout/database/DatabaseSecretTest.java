@@ -2,13 +2,22 @@ package dev.fanout.database;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.fanout.support.EmbeddedPostgresControl;
 import dev.fanout.support.TestUsers;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,6 +34,7 @@ import io.quarkus.test.junit.TestProfile;
 class DatabaseSecretTest {
 
     static final String SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-test-AbCdEf";
+    static final Duration CACHE_TTL = Duration.ofMillis(500);
 
     SecretsManagerStub secretsManager; // injected by SecretsManagerResource
 
@@ -37,7 +47,8 @@ class DatabaseSecretTest {
                     "quarkus.datasource.password", "wrong",
                     "fanout.database.secret.access-key-id", "AKIDEXAMPLE",
                     "fanout.database.secret.secret-access-key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                    "fanout.database.secret.session-token", "session-token-example");
+                    "fanout.database.secret.session-token", "session-token-example",
+                    "fanout.database.secret.cache-ttl", CACHE_TTL.toString());
         }
 
         @Override
@@ -80,5 +91,35 @@ class DatabaseSecretTest {
             assertThat(request.body()).contains(SECRET_ARN);
             assertThat(request.headers().get("authorization")).contains("Credential=AKIDEXAMPLE/");
         });
+    }
+
+    /** The secret is rotated to another role; the pool's next new connection must log in as that role. */
+    @Test
+    void aRotatedSecretReachesTheNextNewConnection() throws Exception {
+        long id = TestUsers.create();
+        String role = "fanout_rotated_" + Long.toHexString(System.nanoTime());
+        String rotatedPassword = UUID.randomUUID().toString();
+        try (Connection admin = adminConnection(); Statement sql = admin.createStatement()) {
+            sql.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + rotatedPassword + "'");
+            sql.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + role);
+            sql.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO " + role);
+            secretsManager.answer(200, SecretsManagerStub.secretAnswer(SECRET_ARN,
+                    "{\"username\":\"" + role + "\",\"password\":\"" + rotatedPassword + "\",\"engine\":\"postgres\"}"));
+            Thread.sleep(CACHE_TTL.multipliedBy(2).toMillis()); // the cached answer expires
+            sql.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'postgres' "
+                    + "AND backend_type = 'client backend' AND pid <> pg_backend_pid()");
+        }
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/users/" + id).then().statusCode(200));
+        try (Connection admin = adminConnection(); Statement sql = admin.createStatement();
+                ResultSet rows = sql.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + role + "'")) {
+            rows.next();
+            assertThat(rows.getInt(1)).as("the pool's connections logged in as the rotated role").isPositive();
+        }
+    }
+
+    private static Connection adminConnection() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + EmbeddedPostgresControl.port() + "/postgres",
+                "postgres", "postgres");
     }
 }
