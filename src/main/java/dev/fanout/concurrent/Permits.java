@@ -36,10 +36,6 @@ public final class Permits {
         this.available = size;
     }
 
-    public int size() {
-        return size;
-    }
-
     /** Runs {@code work} once a permit is free; the supplier is called only then. */
     public <T> Uni<T> run(Supplier<Uni<T>> work) {
         return Uni.createFrom().emitter(emitter -> {

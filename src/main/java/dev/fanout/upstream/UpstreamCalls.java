@@ -19,6 +19,7 @@ import dev.fanout.concurrent.Deadline;
 import dev.fanout.observability.MeterConfig;
 import dev.fanout.problem.Causes;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -55,6 +56,8 @@ public class UpstreamCalls {
 
     private final int maxInFlightPerUpstream;
     private final Map<String, Permits> bulkheads = new ConcurrentHashMap<>();
+    /** Looked up once per upstream and outcome, not on every call. */
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private final Tracer tracer;
 
@@ -80,14 +83,18 @@ public class UpstreamCalls {
         Span span = tracer.spanBuilder("upstream " + upstream).setAttribute(UPSTREAM, upstream).startSpan();
         return call.onTermination().invoke((item, failure, cancelled) -> {
             String outcome = cancelled ? "cancelled" : outcomeOf(failure);
-            meters.timer(MeterConfig.UPSTREAM_CALLS, UPSTREAM, upstream, OUTCOME, outcome)
-                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            timerOf(upstream, outcome).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             span.setAttribute(OUTCOME_ATTRIBUTE, outcome);
             if (failure != null) {
                 span.setStatus(StatusCode.ERROR, failure.getMessage());
             }
             span.end();
         });
+    }
+
+    private Timer timerOf(String upstream, String outcome) {
+        return timers.computeIfAbsent(upstream + ' ' + outcome,
+                key -> meters.timer(MeterConfig.UPSTREAM_CALLS, UPSTREAM, upstream, OUTCOME, outcome));
     }
 
     static String outcomeOf(Throwable failure) {
@@ -105,7 +112,6 @@ public class UpstreamCalls {
         }
         return "error";
     }
-
 
     /**
      * Refusing rather than queueing is deliberate. A queue in front of a pooled client holds
