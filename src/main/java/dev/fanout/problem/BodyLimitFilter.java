@@ -7,7 +7,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -18,8 +17,8 @@ import io.vertx.ext.web.RoutingContext;
  * the Lambda Web Adapter's pass-through paths ({@code /events/...}) take anything Lambda
  * can deliver (Quarkus's own {@code quarkus.http.limits.max-body-size}, 6 MiB). An SQS
  * batch refused there would come back without {@code batchItemFailures}, which Lambda
- * reads as "all succeeded": the messages would be lost. Vert.x enforces the outer limit
- * on bodies without a Content-Length.
+ * reads as "all succeeded": the messages would be lost. A body without a Content-Length
+ * (chunked) is not declared, so only Vert.x's outer limit bounds it, on every path.
  */
 @Singleton
 public class BodyLimitFilter {
@@ -39,13 +38,8 @@ public class BodyLimitFilter {
     void refuseOversizedBody(RoutingContext context) {
         String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null && !context.request().path().startsWith(EVENTS_PREFIX) && exceedsLimit(declared)) {
-            Problem problem = new Problem(ProblemTypes.ABOUT_BLANK, "Content Too Large", 413,
-                    "The request body is larger than " + maxBodyBytes + " bytes");
-            context.response()
-                    .setStatusCode(413)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end(Json.encode(problem));
+            new Problem(ProblemTypes.ABOUT_BLANK, "Content Too Large", 413,
+                    "The request body is larger than " + maxBodyBytes + " bytes").refuse(context.response());
             return;
         }
         context.next();

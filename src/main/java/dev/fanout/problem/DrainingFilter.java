@@ -9,8 +9,6 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -29,6 +27,8 @@ import io.vertx.ext.web.RoutingContext;
 public class DrainingFilter {
 
     private static final Logger LOG = Logger.getLogger(DrainingFilter.class);
+    private static final Problem SHUTTING_DOWN = new Problem(ProblemTypes.of("shutting-down"), "Service Unavailable", 503,
+            "This instance is shutting down; retry shortly");
 
     private final AtomicBoolean draining = new AtomicBoolean();
 
@@ -54,13 +54,6 @@ public class DrainingFilter {
             context.next();
             return;
         }
-        Problem problem = new Problem(ProblemTypes.of("shutting-down"), "Service Unavailable", 503,
-                "This instance is shutting down; retry shortly");
-        context.response()
-                .setStatusCode(503)
-                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .putHeader("Retry-After", "1")
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(Json.encode(problem));
+        SHUTTING_DOWN.refuse(context.response().putHeader("Retry-After", "1"));
     }
 }

@@ -5,6 +5,9 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
 
 /**
  * An RFC 9457 problem detail: the body of every error answer.
@@ -19,6 +22,17 @@ public record Problem(String type, String title, int status, String detail, List
 
     public Problem(String type, String title, int status, String detail) {
         this(type, title, status, detail, null);
+    }
+
+    /**
+     * Answers with this problem from a router filter, before any resource has read the
+     * request, and closes the connection: what is left of the request is never read.
+     */
+    public void refuse(HttpServerResponse response) {
+        response.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(Json.encode(this));
     }
 
     @RegisterForReflection
