@@ -17,7 +17,7 @@ import io.smallrye.config.PropertiesConfigSource;
  *
  * <p>Inert in every other profile: the embedded server's classes are not even in the
  * production artifact (provided scope), and production fails at start-up with a
- * message that names the variables to set (see {@code DatasourceGuard}).
+ * message that names the variables to set (see {@code FanoutMain}).
  */
 public class LocalDatabaseConfigSourceFactory implements ConfigSourceFactory {
 

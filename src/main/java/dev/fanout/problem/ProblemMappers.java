@@ -20,8 +20,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.fanout.database.DatabaseUnavailable;
 
 /**
- * The one place where failures become answers. Every error leaves as
- * problem+json; none carries a stack trace, SQL, a class name or a host name.
+ * Where failures thrown by resources become answers (the router filters refuse with
+ * {@link Problem#refuse} before a resource runs). Every error leaves as problem+json;
+ * none carries a stack trace, SQL, a class name or a host name.
  * What a client needs is in {@code detail}; what an operator needs is in the log.
  */
 public class ProblemMappers {

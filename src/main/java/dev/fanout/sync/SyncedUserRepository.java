@@ -8,11 +8,12 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The two statements sync writes, on the reactive pool directly rather than through
- * Hibernate Reactive: a batch runs several upserts at once from one request, and a
- * Panache session (one per Vert.x context) must not be shared between concurrent
- * operations. Each statement runs alone, so it is its own transaction: an item is
- * written whole or not at all, and one item's failure never rolls back another's.
+ * What sync writes, on the reactive pool directly rather than through Hibernate
+ * Reactive: a batch runs several upserts at once from one request, and a Panache
+ * session (one per Vert.x context) must not be shared between concurrent operations.
+ * Each upsert runs alone, so it is its own transaction: an item is written whole or
+ * not at all, and one item's failure never rolls back another's. The identity step
+ * (advisory lock, then {@code setval}) is one transaction of its own, once per batch.
  */
 @ApplicationScoped
 public class SyncedUserRepository {

@@ -18,21 +18,23 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 
-/** The {@code users} table. Callers own the session or transaction scope. */
+/**
+ * The {@code users} table. Callers own the session or transaction scope, except for
+ * {@link #findView}: one pooled query outside any session.
+ */
 @ApplicationScoped
 public class UserRepository implements PanacheRepository<User> {
 
     private static final String SELECT_VIEW =
             "SELECT id, email, display_name, plan, created_at, updated_at FROM users WHERE id = $1";
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String EMAIL_CONSTRAINT = "users_email_key";
 
     private final Pool pool;
 
     public UserRepository(Pool pool) {
         this.pool = pool;
     }
-
-    private static final String EMAIL_CONSTRAINT = "users_email_key";
 
     /**
      * The user as the API shows it, in one pooled query outside Hibernate's session.
