@@ -69,6 +69,7 @@ class ProfileCancellationLeakTest {
         try (Connection admin = adminConnection()) {
             lockUsersTable(admin); // every read of users now waits, "still running"
             answers = fire(CANCELLED_REQUESTS, userId);
+            assertThat(backendsWaitingOnALock()).as("reads were really waiting on the lock when their requests ended").isPositive();
             admin.rollback(); // the lock goes; reads still queued may now run, then must let go
         }
 
@@ -127,6 +128,10 @@ class ProfileCancellationLeakTest {
     private static int busyBackends() throws SQLException {
         return count("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
                 + "AND pid <> pg_backend_pid() AND state <> 'idle'");
+    }
+
+    private static int backendsWaitingOnALock() throws SQLException {
+        return count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'");
     }
 
     private static int openBackends() throws SQLException {

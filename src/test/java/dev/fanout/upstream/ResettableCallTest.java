@@ -64,6 +64,7 @@ class ResettableCallTest {
                 .as("requests of cancelled calls still open at the upstream").isZero());
         assertThat(upstreams.exchanges("billing")).as("a cancelled call's request, if it was sent at all, is aborted")
                 .allMatch(UpstreamStub.Exchange::aborted);
+        assertThat(upstreams.maxInFlight()).as("never more at once than the client's pool").isLessThanOrEqualTo(64);
 
         upstreams.reset();
         // Within billing's own 1 s timeout: a leased-away pool would make this wait for the 5 s read timeout.
