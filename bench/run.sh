@@ -8,7 +8,7 @@
 #   everything down.
 #
 #   bench/run.sh                      # 64, 256 and 1024 connections, 30 s each
-#   bench/run.sh --smoke              # ~30 s, tiny, asserts only that it works
+#   bench/run.sh --smoke              # about a minute, tiny, asserts only that it works
 #   bench/run.sh --connections 256 --duration 60 --stub-latency-ms 20 --heap 192m --db-pool 64 --upstream-pool 256
 #   bench/run.sh --jfr 256            # also records a JFR profile at 256 connections
 #
