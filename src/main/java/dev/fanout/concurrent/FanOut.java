@@ -6,11 +6,16 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
  * Structured concurrency for independent parts of one answer, in the manner of
@@ -19,12 +24,14 @@ import io.smallrye.mutiny.Uni;
  * <li>every part is subscribed at once when {@link #join()} is subscribed, so the
  * latency is the slowest part's, not the sum;</li>
  * <li>a failing <em>required</em> part fails the whole at once and cancels its
- * siblings (Mutiny's {@code combine().all()} is fail-fast and cancels the other
- * subscriptions, which aborts their HTTP requests and closes their sessions);</li>
- * <li>an <em>optional</em> part that fails or outlives the deadline becomes
- * {@code null} and is named in {@link Joined#degraded()};</li>
- * <li>the deadline bounds the whole; on expiry everything still running is
- * cancelled and the failure is a {@link DeadlineExceededException};</li>
+ * siblings, which aborts their HTTP requests;</li>
+ * <li>an <em>optional</em> part that fails becomes {@code null} and is named in
+ * {@link Joined#degraded()};</li>
+ * <li>the deadline is <em>one</em> timer for the whole. When it fires, every part still
+ * pending is cancelled, and then: if a required part was among them the whole fails with
+ * a {@link DeadlineExceededException} naming it; if only optional parts were, they are
+ * degraded and the whole answers. One timer and one lock decide, so no race between a
+ * part's timer and the whole's can turn "degraded" into "failed";</li>
  * <li>all failures are gathered and logged together, like an ExceptionGroup.</li>
  * </ul>
  * Cancellation is never turned into an item: only failures are recovered, and
@@ -69,53 +76,198 @@ public final class FanOut {
 
     /** Runs every part at once; see the class comment for what fails, degrades and cancels. */
     public Uni<Joined> join() {
-        return Uni.createFrom().deferred(this::runAll);
+        return Uni.createFrom().emitter(emitter -> new Run(List.copyOf(parts), emitter).start());
     }
 
-    private Uni<Joined> runAll() {
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        List<Uni<Settled>> settled = parts.stream().map(part -> settle(part, failures)).toList();
-        Uni<Joined> all = Uni.combine().all().unis(settled).with(Settled.class, FanOut::joined);
-        return deadline.bound(all, () -> new DeadlineExceededException(name))
-                .onFailure().invoke(failure -> logGathered(failure, failures))
-                .onItem().invoke(joined -> logDegraded(joined, failures));
-    }
+    /**
+     * One subscription of the fan-out: which parts are still pending, and who settles the
+     * whole. Every transition happens under this object's lock; cancelling and emitting
+     * happen outside it.
+     */
+    private final class Run {
+        private final List<Part<?>> parts;
+        private final UniEmitter<? super Joined> emitter;
+        private final Object[] values;
+        private final boolean[] settled; // guarded by this
+        private final boolean[] degraded; // guarded by this
+        private final Cancellable[] subscriptions; // guarded by this
+        private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        private int pending; // guarded by this
+        private boolean ended; // guarded by this
+        private Future<?> timer; // guarded by this
 
-    private <T> Uni<Settled> settle(Part<T> part, ConcurrentLinkedQueue<Throwable> failures) {
-        if (part.required) {
-            return part.work
-                    .onFailure().invoke(failures::add)
-                    .map(value -> new Settled(part, value, false));
+        private Run(List<Part<?>> parts, UniEmitter<? super Joined> emitter) {
+            this.parts = parts;
+            this.emitter = emitter;
+            this.values = new Object[parts.size()];
+            this.settled = new boolean[parts.size()];
+            this.degraded = new boolean[parts.size()];
+            this.subscriptions = new Cancellable[parts.size()];
+            this.pending = parts.size();
         }
-        return deadline.bound(part.work, () -> new DeadlineExceededException(part.name))
-                .map(value -> new Settled(part, value, false))
-                .onFailure().invoke(failures::add)
-                .onFailure().recoverWithItem(failure -> new Settled(part, null, true));
-    }
 
-    private static Joined joined(List<Settled> settled) {
-        Map<Part<?>, Object> values = new IdentityHashMap<>();
-        List<String> degraded = new ArrayList<>();
-        for (Settled each : settled) {
-            values.put(each.part, each.value);
-            if (each.degraded) {
-                degraded.add(each.part.name);
+        void start() {
+            emitter.onTermination(this::cancelPending);
+            if (deadline.isExpired() || parts.isEmpty()) {
+                expire(); // no work starts once the time is up
+                return;
+            }
+            for (int i = 0; i < parts.size() && !hasEnded(); i++) {
+                subscribe(i);
+            }
+            // Scheduled after the parts are subscribed, so a part that answers at once always
+            // counts; the instant is the deadline's own, whenever this line runs.
+            synchronized (this) {
+                if (!ended) {
+                    timer = Infrastructure.getDefaultWorkerPool().schedule(this::expire, deadline.remaining().toNanos(),
+                            TimeUnit.NANOSECONDS);
+                }
             }
         }
-        return new Joined(values, Collections.unmodifiableList(degraded));
-    }
 
-    private void logGathered(Throwable failure, ConcurrentLinkedQueue<Throwable> failures) {
-        List<Throwable> all = new ArrayList<>(failures);
-        if (!all.contains(failure)) {
-            all.add(0, failure);
+        private void subscribe(int index) {
+            Cancellable subscription = parts.get(index).work.subscribe()
+                    .with(value -> answered(index, value), failure -> failed(index, failure));
+            boolean lateCancel;
+            synchronized (this) {
+                subscriptions[index] = subscription;
+                lateCancel = ended && !settled[index];
+            }
+            if (lateCancel) {
+                subscription.cancel(); // the whole ended while this part was being subscribed
+            }
         }
-        LOG.debugf(new CompositeException(all), "%s failed: %s", name, failure.getMessage());
-    }
 
-    private void logDegraded(Joined joined, ConcurrentLinkedQueue<Throwable> failures) {
-        if (!joined.degraded().isEmpty()) {
-            LOG.debugf(new CompositeException(List.copyOf(failures)), "%s degraded: %s", name, joined.degraded());
+        private void answered(int index, Object value) {
+            Joined joined;
+            synchronized (this) {
+                if (ended || settled[index]) {
+                    return;
+                }
+                values[index] = value;
+                settle(index);
+                joined = pending == 0 ? end() : null;
+            }
+            if (joined != null) {
+                complete(joined);
+            }
+        }
+
+        private void failed(int index, Throwable failure) {
+            failures.add(failure);
+            Part<?> part = parts.get(index);
+            Joined joined = null;
+            synchronized (this) {
+                if (ended || settled[index]) {
+                    return;
+                }
+                if (part.required) {
+                    end();
+                } else {
+                    degraded[index] = true;
+                    settle(index);
+                    joined = pending == 0 ? end() : null;
+                }
+            }
+            if (part.required) {
+                fail(failure);
+            } else if (joined != null) {
+                complete(joined);
+            }
+        }
+
+        /** The deadline passed: degrade what is optional, fail if anything required is missing. */
+        private void expire() {
+            List<String> missing = new ArrayList<>();
+            Joined joined = null;
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+                for (int i = 0; i < parts.size(); i++) {
+                    if (!settled[i] && parts.get(i).required) {
+                        missing.add(parts.get(i).name);
+                    }
+                }
+                if (missing.isEmpty()) {
+                    for (int i = 0; i < parts.size(); i++) {
+                        if (!settled[i]) {
+                            failures.add(new DeadlineExceededException(parts.get(i).name));
+                            degraded[i] = true;
+                        }
+                    }
+                    joined = end();
+                } else {
+                    end();
+                }
+            }
+            if (joined != null) {
+                cancelPending();
+                complete(joined);
+            } else {
+                fail(new DeadlineExceededException(String.join(" and ", missing)));
+            }
+        }
+
+        private void settle(int index) {
+            settled[index] = true;
+            pending--;
+        }
+
+        /** Marks the whole as ended; answers what it holds, for the caller to emit if it answers. */
+        private Joined end() {
+            ended = true;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            Map<Part<?>, Object> byPart = new IdentityHashMap<>();
+            List<String> degradedNames = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                byPart.put(parts.get(i), degraded[i] ? null : values[i]);
+                if (degraded[i]) {
+                    degradedNames.add(parts.get(i).name);
+                }
+            }
+            return new Joined(byPart, Collections.unmodifiableList(degradedNames));
+        }
+
+        private synchronized boolean hasEnded() {
+            return ended;
+        }
+
+        /** Cancels every part not yet settled (on a failure, the deadline, or the subscriber's cancellation). */
+        private void cancelPending() {
+            List<Cancellable> toCancel = new ArrayList<>();
+            synchronized (this) {
+                ended = true;
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+                for (int i = 0; i < parts.size(); i++) {
+                    if (!settled[i] && subscriptions[i] != null) {
+                        toCancel.add(subscriptions[i]);
+                        settled[i] = true;
+                    }
+                }
+            }
+            toCancel.forEach(Cancellable::cancel);
+        }
+
+        private void fail(Throwable failure) {
+            cancelPending();
+            List<Throwable> all = new ArrayList<>(failures);
+            if (!all.contains(failure)) {
+                all.add(0, failure);
+            }
+            LOG.debugf(new CompositeException(all), "%s failed: %s", name, failure.getMessage());
+            emitter.fail(failure);
+        }
+
+        private void complete(Joined joined) {
+            if (!joined.degraded().isEmpty()) {
+                LOG.debugf(new CompositeException(List.copyOf(failures)), "%s degraded: %s", name, joined.degraded());
+            }
+            emitter.complete(joined);
         }
     }
 
@@ -157,9 +309,6 @@ public final class FanOut {
         public List<String> degraded() {
             return degraded;
         }
-    }
-
-    private record Settled(Part<?> part, Object value, boolean degraded) {
     }
 
     private <T> Part<T> add(Part<T> part) {

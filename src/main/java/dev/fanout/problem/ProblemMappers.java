@@ -17,6 +17,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import dev.fanout.concurrent.DeadlineExceededException;
 import dev.fanout.database.DatabaseUnavailable;
 
 /**
@@ -28,6 +29,8 @@ import dev.fanout.database.DatabaseUnavailable;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final Problem DEADLINE_EXCEEDED = new Problem(ProblemTypes.of("deadline-exceeded"), "Deadline exceeded",
+            504, "");
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -36,6 +39,14 @@ public class ProblemMappers {
             LOG.warnf("%d %s%s", e.status(), e.getMessage(), rootCauseOf(e));
         }
         return answer(e.toProblem());
+    }
+
+    /** A required part, or the whole, ran out of the request's time. */
+    @ServerExceptionMapper
+    public Response deadline(DeadlineExceededException e) {
+        LOG.warnf("%d %s", DEADLINE_EXCEEDED.status(), e.getMessage());
+        return answer(new Problem(DEADLINE_EXCEEDED.type(), DEADLINE_EXCEEDED.title(), DEADLINE_EXCEEDED.status(),
+                e.getMessage()));
     }
 
     /** What really happened underneath (a reset, a timeout, a parse error), for the log only. */
