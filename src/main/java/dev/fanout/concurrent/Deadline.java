@@ -18,6 +18,8 @@ public final class Deadline {
      */
     static final Duration LONGEST = Duration.ofDays(365);
 
+    private static final Duration SHORTEST_TIMER = Duration.ofMillis(1);
+
     private final long expiresAtNanos;
 
     private Deadline(long expiresAtNanos) {
@@ -61,7 +63,8 @@ public final class Deadline {
     public <T> Uni<T> bound(Uni<T> work, Duration timeout, Supplier<? extends Throwable> onExpiry) {
         return Uni.createFrom().deferred(() -> {
             Duration budget = cap(timeout);
-            if (budget.isZero()) {
+            // Under a millisecond is spent: a timer takes whole milliseconds, and Vert.x's refuses 0.
+            if (budget.compareTo(SHORTEST_TIMER) < 0) {
                 return Uni.createFrom().failure(onExpiry::get);
             }
             return work.ifNoItem().after(budget).failWith(onExpiry);

@@ -1,7 +1,9 @@
 package dev.fanout.concurrent;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.smallrye.mutiny.Uni;
@@ -14,49 +16,53 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * thread. Shared by every caller that holds the same instance, so it can bound a
  * resource that several requests use at once (a connection pool, say).
  * <p>
- * The permit is taken when the returned {@code Uni} is subscribed and given back
- * however the work ends: item, failure or cancellation. Cancelling while still
- * waiting leaves the queue; cancelling while running cancels the work.
+ * The permit is taken when the returned {@code Uni} is subscribed. Cancelling while still
+ * waiting leaves the line at once and frees its place; cancelling while running cancels the
+ * work. The line has a length ({@code maxWaiting}): past it a caller is refused at once with
+ * {@link PermitsExhaustedException}, rather than queueing for a wait it cannot outlive. A
+ * caller bounds its wait with its own deadline (cancelling on expiry).
  * <p>
- * Two ways in: {@link #run} waits in line for a permit; {@link #tryAcquire} is refused at
- * once when none is free (a bulkhead), for a resource whose own queue must stay empty, and
- * leaves the {@link #release} to the caller.
+ * Two ways to give the permit back: {@link #run} gives it back however the work's
+ * {@code Uni} ends (item, failure or cancellation); {@link #runUntilReleased} hands the work
+ * its release, for a resource that stays busy after the subscriber has left (an HTTP request
+ * whose reset is still on its way), so the permit mirrors the resource, not the caller.
  */
 public final class Permits {
 
     private final int size;
+    private final int maxWaiting;
     private final ArrayDeque<Ticket<?>> waiting = new ArrayDeque<>(); // guarded by this
     private int available; // guarded by this
 
+    /** Permits with a line of waiters of any length. */
     public Permits(int size) {
+        this(size, Integer.MAX_VALUE);
+    }
+
+    public Permits(int size, int maxWaiting) {
         if (size < 1) {
             throw new IllegalArgumentException("permits must be at least 1, not " + size);
         }
+        if (maxWaiting < 0) {
+            throw new IllegalArgumentException("the line of waiters cannot be negative: " + maxWaiting);
+        }
         this.size = size;
+        this.maxWaiting = maxWaiting;
         this.available = size;
     }
 
-    /** Runs {@code work} once a permit is free; the supplier is called only then. */
+    /** Runs {@code work} once a permit is free, and gives the permit back when its {@code Uni} ends. */
     public <T> Uni<T> run(Supplier<Uni<T>> work) {
-        return Uni.createFrom().emitter(emitter -> {
-            Ticket<T> ticket = new Ticket<>(work, emitter);
-            emitter.onTermination(ticket::end);
-            if (takeOrQueue(ticket)) {
-                ticket.start();
-            }
-        });
+        return enqueue(release -> work.get(), false);
     }
 
     /**
-     * Takes a permit if one is free now, for work whose end is not a {@code Uni}'s
-     * termination. Whoever gets {@code true} must {@link #release()} it exactly once.
+     * Runs {@code work} once a permit is free, handing it the permit's release, which the work
+     * must run exactly once, when the resource it guards is really free again. Cancelling the
+     * returned {@code Uni} cancels the work but does not give the permit back by itself.
      */
-    public synchronized boolean tryAcquire() {
-        if (available > 0) {
-            available--;
-            return true;
-        }
-        return false;
+    public <T> Uni<T> runUntilReleased(Function<Runnable, Uni<T>> work) {
+        return enqueue(work, true);
     }
 
     /** How many permits are held now. */
@@ -64,13 +70,36 @@ public final class Permits {
         return size - available;
     }
 
-    private synchronized boolean takeOrQueue(Ticket<?> ticket) {
+    /** How many callers wait for a permit now. */
+    public synchronized int waiting() {
+        return waiting.size();
+    }
+
+    private <T> Uni<T> enqueue(Function<Runnable, Uni<T>> work, boolean workReleases) {
+        return Uni.createFrom().emitter(emitter -> {
+            Ticket<T> ticket = new Ticket<>(work, workReleases, emitter);
+            emitter.onTermination(ticket::end);
+            switch (takeOrQueue(ticket)) {
+                case TAKEN -> ticket.start();
+                case QUEUED -> {
+                }
+                case REFUSED -> ticket.refuse();
+            }
+        });
+    }
+
+    private enum Admission { TAKEN, QUEUED, REFUSED }
+
+    private synchronized Admission takeOrQueue(Ticket<?> ticket) {
         if (available > 0) {
             available--;
-            return true;
+            return Admission.TAKEN;
+        }
+        if (waiting.size() >= maxWaiting) {
+            return Admission.REFUSED;
         }
         waiting.addLast(ticket);
-        return false;
+        return Admission.QUEUED;
     }
 
     private synchronized boolean leaveQueue(Ticket<?> ticket) {
@@ -78,7 +107,7 @@ public final class Permits {
     }
 
     /** Gives a permit back: to the next in line, or to the pool. */
-    public void release() {
+    private void release() {
         Ticket<?> next;
         synchronized (this) {
             next = waiting.pollFirst();
@@ -98,28 +127,48 @@ public final class Permits {
         private static final int RUNNING = 1;
         private static final int ENDED = 2;
 
-        private final Supplier<Uni<T>> work;
+        private final Function<Runnable, Uni<T>> work;
+        private final boolean workReleases;
         private final UniEmitter<? super T> emitter;
         private final AtomicInteger state = new AtomicInteger(WAITING);
+        private final AtomicBoolean released = new AtomicBoolean();
         private volatile Cancellable running;
 
-        private Ticket(Supplier<Uni<T>> work, UniEmitter<? super T> emitter) {
+        private Ticket(Function<Runnable, Uni<T>> work, boolean workReleases, UniEmitter<? super T> emitter) {
             this.work = work;
+            this.workReleases = workReleases;
             this.emitter = emitter;
         }
 
         /** Called holding a permit. */
         private void start() {
             if (!state.compareAndSet(WAITING, RUNNING)) {
-                release(); // cancelled while the permit was on its way: pass it on
+                Permits.this.release(); // cancelled while the permit was on its way: pass it on
                 return;
             }
             // The subscription belongs to this Uni's subscriber: its end or cancellation ends it (see end()).
-            Cancellable subscription = Uni.createFrom().deferred(work::get)
-                    .subscribe().with(emitter::complete, emitter::fail);
+            Cancellable subscription;
+            try {
+                subscription = work.apply(this::releaseOnce).subscribe().with(emitter::complete, emitter::fail);
+            } catch (RuntimeException failure) {
+                releaseOnce();
+                emitter.fail(failure);
+                return;
+            }
             running = subscription;
             if (state.get() == ENDED) {
                 subscription.cancel();
+            }
+        }
+
+        private void refuse() {
+            state.set(ENDED);
+            emitter.fail(new PermitsExhaustedException(size, maxWaiting));
+        }
+
+        private void releaseOnce() {
+            if (released.compareAndSet(false, true)) {
+                Permits.this.release();
             }
         }
 
@@ -133,7 +182,9 @@ public final class Permits {
                 if (subscription != null) {
                     subscription.cancel();
                 }
-                release();
+                if (!workReleases) {
+                    releaseOnce();
+                }
             }
         }
     }

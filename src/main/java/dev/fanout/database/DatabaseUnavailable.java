@@ -31,6 +31,7 @@ public final class DatabaseUnavailable {
     private static boolean saysUnavailable(Throwable cause) {
         return cause instanceof SocketException // a refused connect, or a connection reset as the server stops
                 || cause instanceof ConnectionPoolTooBusyException
+                || cause instanceof DatabaseBusyException
                 || cause instanceof ClosedConnectionException
                 || cause instanceof NoStackTraceThrowable && ACQUIRE_TIMEOUT.equals(cause.getMessage())
                 || cause instanceof NoStackTraceThrowable && cause.getMessage() != null
@@ -49,6 +50,6 @@ public final class DatabaseUnavailable {
 
     /** Every connection busy and the line of waiters full: the pool refused at once. */
     public static boolean isSaturation(Throwable failure) {
-        return Causes.any(failure, ConnectionPoolTooBusyException.class);
+        return Causes.any(failure, ConnectionPoolTooBusyException.class) || Causes.any(failure, DatabaseBusyException.class);
     }
 }

@@ -2,6 +2,7 @@ package dev.fanout.profile;
 
 import java.time.Duration;
 
+import dev.fanout.upstream.UpstreamSettings;
 import io.smallrye.config.ConfigMapping;
 
 /**
@@ -16,17 +17,20 @@ public interface ProfileConfig {
     /** The user's row from PostgreSQL. */
     Part user();
 
-    Part billing();
+    Upstream billing();
 
     Orders orders();
 
-    Part recommendations();
+    Upstream recommendations();
 
     interface Part {
         Duration timeout();
     }
 
-    interface Orders extends Part {
+    interface Upstream extends Part, UpstreamSettings {
+    }
+
+    interface Orders extends Upstream {
         /** How many recent orders a profile shows. */
         int limit();
     }

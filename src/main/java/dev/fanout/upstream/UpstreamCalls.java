@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +15,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import dev.fanout.concurrent.Permits;
 import dev.fanout.concurrent.Deadline;
+import dev.fanout.concurrent.Permits;
+import dev.fanout.concurrent.PermitsExhaustedException;
 import dev.fanout.observability.MeterConfig;
 import dev.fanout.problem.Causes;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,17 +31,18 @@ import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClosedException;
 
 /**
- * Every call to an upstream goes through here. A call is
+ * Every call to an upstream goes through here. A call
  * <ul>
- * <li>admitted only while the upstream has a free pooled connection (a bulkhead the
- * size of the REST client's pool), otherwise refused at once;</li>
- * <li>bounded by its own timeout and the request's deadline, a timeout being its own
- * outcome;</li>
- * <li>tried once more, within that bound, when its pooled connection closed before the
+ * <li>waits for one of the upstream's pooled connections when all are busy, in line and
+ * holding no thread, bounded by its own time; only past {@code fanout.upstream.max-waiting}
+ * waiters is it refused at once;</li>
+ * <li>is bounded by its own timeout and the request's deadline, a timeout being its own
+ * outcome, and tells the upstream the time it still has ({@code Request-Timeout});</li>
+ * <li>is tried once more, within that bound, when its pooled connection closed before the
  * answer;</li>
- * <li>translated: a 404 is {@link UpstreamNotFoundException}, anything else an
+ * <li>is translated: a 404 is {@link UpstreamNotFoundException}, anything else an
  * {@link UpstreamFailureException} that says what happened without internals;</li>
- * <li>observed: a {@code fanout.upstream.calls} timer and a span per call, tagged with
+ * <li>is observed: a {@code fanout.upstream.calls} timer and a span per call, tagged with
  * the upstream and the outcome ({@code success}, {@code not_found}, {@code error},
  * {@code timeout}, {@code rejected}, or {@code cancelled} when a sibling's failure or
  * the deadline ended it).</li>
@@ -48,33 +51,64 @@ import io.vertx.core.http.HttpClosedException;
 @ApplicationScoped
 public class UpstreamCalls {
 
+    /** Sent to every upstream that takes it: the milliseconds the call still has. */
+    public static final String REQUEST_TIMEOUT_HEADER = "Request-Timeout";
+
     static final String UPSTREAM = "upstream";
     static final String OUTCOME = "outcome";
     private static final AttributeKey<String> OUTCOME_ATTRIBUTE = AttributeKey.stringKey("fanout.outcome");
     private static final String CONNECTION_CLOSED = "Connection was closed";
     private static final String CONNECTION_RESET = "Connection reset";
 
-    private final int maxInFlightPerUpstream;
-    private final Map<String, Permits> bulkheads = new ConcurrentHashMap<>();
+    private final int connectionsPerUpstream;
+    private final UpstreamConfig config;
+    private final Map<String, Permits> connections = new ConcurrentHashMap<>();
     /** Looked up once per upstream and outcome, not on every call. */
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private final Tracer tracer;
 
     public UpstreamCalls(@ConfigProperty(name = "quarkus.rest-client.connection-pool-size") int connectionPoolSize,
-            MeterRegistry meters, Tracer tracer) {
-        this.maxInFlightPerUpstream = connectionPoolSize;
+            UpstreamConfig config, MeterRegistry meters, Tracer tracer) {
+        this.connectionsPerUpstream = connectionPoolSize;
+        this.config = config;
         this.meters = meters;
         this.tracer = tracer;
     }
 
+    /**
+     * One call, whose request is made by {@code call} once a pooled connection is free. It is
+     * handed the {@code Request-Timeout} to send (milliseconds), or {@code null} where the
+     * upstream's settings do not propagate the deadline.
+     */
+    public <T> Uni<T> call(String upstream, Function<Long, Uni<T>> call, UpstreamSettings settings, Deadline deadline) {
+        return Uni.createFrom().deferred(() -> {
+            Duration budget = deadline.cap(settings.timeout());
+            Deadline callDeadline = Deadline.after(budget);
+            Supplier<Uni<T>> request = () -> call.apply(settings.propagateDeadline() ? requestTimeoutOf(callDeadline) : null);
+            return observed(upstream, bounded(upstream, request, budget, callDeadline));
+        });
+    }
+
+    /** A call that sends no {@code Request-Timeout}. */
     public <T> Uni<T> call(String upstream, Supplier<Uni<T>> call, Duration timeout, Deadline deadline) {
-        Uni<T> admitted = Uni.createFrom().deferred(() -> admitted(upstream, call))
+        return Uni.createFrom().deferred(() -> {
+            Duration budget = deadline.cap(timeout);
+            return observed(upstream, bounded(upstream, call, budget, Deadline.after(budget)));
+        });
+    }
+
+    private <T> Uni<T> bounded(String upstream, Supplier<Uni<T>> request, Duration budget, Deadline callDeadline) {
+        Uni<T> sent = Uni.createFrom().deferred(() -> onPooledConnection(upstream, request))
                 .onFailure(UpstreamCalls::isConnectionClosed).retry().atMost(1);
-        Uni<T> bounded = deadline.bound(admitted, timeout, () -> new UpstreamTimeoutException(upstream, deadline.cap(timeout)))
+        return callDeadline.bound(sent, () -> new UpstreamTimeoutException(upstream, budget))
                 .onFailure(UpstreamCalls::isForeign)
                 .transform(failure -> translate(upstream, failure));
-        return Uni.createFrom().deferred(() -> observed(upstream, bounded));
+    }
+
+    /** What is left of the call's time as the request leaves, less the margin for the answer's way back; at least 1. */
+    private long requestTimeoutOf(Deadline callDeadline) {
+        return Math.max(1, callDeadline.remaining().minus(config.deadlineMargin()).toMillis());
     }
 
     /** Times and traces one call from its subscription to however it ends. */
@@ -114,24 +148,21 @@ public class UpstreamCalls {
     }
 
     /**
-     * Refusing rather than queueing is deliberate. A queue in front of a pooled client holds
-     * requests that outlive their deadlines; and a request cancelled while it waits for a
-     * pooled connection can lose that connection's slot (seen with the Quarkus REST client
-     * under a cancel storm: the pool ended with no free slot, and every later call waited
-     * until it timed out). The permit is held until the client has really let go of the
-     * request ({@link ResettableCall}), not just until our caller stopped waiting, so with
-     * the bulkhead at the pool's size the client never has a waiting request.
+     * Runs the request holding one of the upstream's connection permits, as many as the REST
+     * client's pool has connections, waiting in line while all are busy. The permit is held
+     * until the client has really let go of the request ({@link ResettableCall}), not just
+     * until our caller stopped waiting, so the client itself never has a waiting request: a
+     * request cancelled while it waits inside the client's pool can lose that connection's
+     * slot (seen with the Quarkus REST client under a cancel storm). A call that gives up
+     * while in our line leaves it at once.
      */
-    private <T> Uni<T> admitted(String upstream, Supplier<Uni<T>> call) {
-        Permits bulkhead = bulkheadOf(upstream);
-        if (!bulkhead.tryAcquire()) {
-            return Uni.createFrom().failure(new UpstreamSaturatedException(upstream));
-        }
-        return ResettableCall.run(call, bulkhead::release);
+    private <T> Uni<T> onPooledConnection(String upstream, Supplier<Uni<T>> request) {
+        return connectionsOf(upstream).runUntilReleased(release -> ResettableCall.run(request, release))
+                .onFailure(PermitsExhaustedException.class).transform(full -> new UpstreamSaturatedException(upstream));
     }
 
-    private Permits bulkheadOf(String upstream) {
-        return bulkheads.computeIfAbsent(upstream, name -> new Permits(maxInFlightPerUpstream));
+    private Permits connectionsOf(String upstream) {
+        return connections.computeIfAbsent(upstream, name -> new Permits(connectionsPerUpstream, config.maxWaiting()));
     }
 
     /**

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.exception.ConstraintViolationException;
 
+import dev.fanout.database.PooledQueries;
 import dev.fanout.problem.Causes;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
@@ -31,9 +32,11 @@ public class UserRepository implements PanacheRepository<User> {
     private static final String EMAIL_CONSTRAINT = "users_email_key";
 
     private final Pool pool;
+    private final PooledQueries queries;
 
-    public UserRepository(Pool pool) {
+    public UserRepository(Pool pool, PooledQueries queries) {
         this.pool = pool;
+        this.queries = queries;
     }
 
     /**
@@ -42,11 +45,11 @@ public class UserRepository implements PanacheRepository<User> {
      * caller (a fan-out whose required sibling failed) only drops the answer: the
      * connection always goes back. A Hibernate Reactive session cancelled while its
      * connection is still being acquired never releases that connection once granted,
-     * which a storm of cancellations turns into an empty pool.
+     * which a storm of cancellations turns into an empty pool. It waits for a connection in
+     * {@link PooledQueries}' line, which a cancelled caller leaves at once.
      */
     public Uni<UserView> findView(long id) {
-        return pool.preparedQuery(SELECT_VIEW)
-                .execute(Tuple.of(id))
+        return queries.run(() -> pool.preparedQuery(SELECT_VIEW).execute(Tuple.of(id)))
                 .map(rows -> rows.iterator().hasNext() ? viewOf(rows.iterator().next()) : null)
                 .onItem().ifNull().failWith(() -> new UserNotFoundException(id));
     }

@@ -96,25 +96,70 @@ class PermitsTest {
     }
 
     @Test
-    void tryAcquireTakesOnlyAFreePermitAndReleaseServesTheNextInLine() {
+    void runUntilReleasedHoldsThePermitPastCancellationUntilTheWorkReleasesIt() {
         Permits permits = new Permits(1);
-        assertThat(permits.tryAcquire()).isTrue();
-        assertThat(permits.tryAcquire()).as("no free permit: refused at once").isFalse();
+        List<Runnable> releases = new ArrayList<>();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        UniAssertSubscriber<String> holder = permits.<String> runUntilReleased(release -> {
+            releases.add(release);
+            return Uni.createFrom().<String> nothing().onCancellation().invoke(() -> cancelled.set(true));
+        }).subscribe().withSubscriber(UniAssertSubscriber.create());
 
-        PendingWork work = new PendingWork();
-        permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
-        assertThat(work.started).as("waiting behind the acquired permit").isEmpty();
+        PendingWork next = new PendingWork();
+        permits.run(next::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+        holder.cancel();
 
-        permits.release();
-        assertThat(work.started).as("the released permit went to the waiter").hasSize(1);
+        assertThat(cancelled).as("the work itself is cancelled").isTrue();
+        assertThat(next.started).as("the resource is still busy: the permit stays held").isEmpty();
+
+        releases.get(0).run();
+        releases.get(0).run(); // a second release of the same permit changes nothing
+        assertThat(next.started).as("the released permit went to the waiter").hasSize(1);
         assertThat(permits.inUse()).isEqualTo(1);
     }
 
     @Test
-    void releasingAPermitThatIsNotHeldIsRefused() {
-        Permits permits = new Permits(1);
-        assertThatThrownBy(permits::release).isInstanceOf(IllegalStateException.class);
+    void pastTheLineOfWaitersACallerIsRefusedAtOnce() {
+        Permits permits = new Permits(1, 2);
+        PendingWork work = new PendingWork();
+        for (int i = 0; i < 3; i++) {
+            permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+        }
+
+        UniAssertSubscriber<String> refused = permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+
+        refused.assertFailedWith(PermitsExhaustedException.class);
+        assertThat(permits.waiting()).isEqualTo(2);
+        assertThat(work.started).hasSize(1);
+    }
+
+    /**
+     * The invariant a pool in front of a client needs: waiters that give up leave no trace.
+     * After ten thousand cancelled waits every permit is still there, the line is empty, and
+     * new callers run at once.
+     */
+    @Test
+    void tenThousandCancelledWaitersLeaveEveryPermitAndNoPlaceInLine() {
+        Permits permits = new Permits(PERMITS, 100);
+        PendingWork holders = new PendingWork();
+        for (int i = 0; i < PERMITS; i++) {
+            permits.run(holders::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+        }
+        for (int i = 0; i < 10_000; i++) {
+            UniAssertSubscriber<String> waiter = permits.run(() -> Uni.createFrom().item("late"))
+                    .subscribe().withSubscriber(UniAssertSubscriber.create());
+            waiter.cancel();
+        }
+        assertThat(permits.waiting()).isZero();
+
+        holders.started.forEach(emitter -> emitter.complete("done"));
+
         assertThat(permits.inUse()).isZero();
+        List<UniAssertSubscriber<String>> burst = new ArrayList<>();
+        for (int i = 0; i < PERMITS; i++) {
+            burst.add(permits.run(() -> Uni.createFrom().item("ok")).subscribe().withSubscriber(UniAssertSubscriber.create()));
+        }
+        burst.forEach(caller -> caller.assertItem("ok"));
     }
 
     @Test

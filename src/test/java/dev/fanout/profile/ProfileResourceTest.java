@@ -213,6 +213,21 @@ class ProfileResourceTest {
     }
 
     @Test
+    void eachUpstreamRequestCarriesTheTimeItsCallStillHas() {
+        long header = 500;
+
+        profile(Map.of("Request-Timeout", Long.toString(header))).then().statusCode(200);
+
+        for (var upstream : Map.of("billing", BILLING_TIMEOUT, "orders", ORDERS_TIMEOUT,
+                "recommendations", RECOMMENDATIONS_TIMEOUT).entrySet()) {
+            long ceiling = Math.min(header, upstream.getValue().toMillis());
+            assertThat(upstreams.exchanges(upstream.getKey())).singleElement()
+                    .satisfies(exchange -> assertThat(Long.parseLong(exchange.requestTimeout))
+                            .as(upstream.getKey() + "'s Request-Timeout").isPositive().isLessThan(ceiling));
+        }
+    }
+
+    @Test
     void malformedRequestTimeoutIs400() {
         for (String value : List.of("abc", "-5", "0", "1.5", "99999999999")) {
             assertProblem(profile(Map.of("Request-Timeout", value)).then(), 400);

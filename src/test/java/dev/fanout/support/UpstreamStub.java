@@ -95,7 +95,8 @@ public final class UpstreamStub implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest request) {
-        Exchange exchange = new Exchange(upstreamOf(request.path()), request.path(), request.getHeader("traceparent"));
+        Exchange exchange = new Exchange(upstreamOf(request.path()), request.path(), request.getHeader("traceparent"),
+                request.getHeader("Request-Timeout"));
         exchanges.add(exchange);
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         request.response().closeHandler(closed -> exchange.finish(inFlight, false));
@@ -155,13 +156,16 @@ public final class UpstreamStub implements AutoCloseable {
         public final String upstream;
         public final String path;
         public final String traceparent;
+        /** The {@code Request-Timeout} the caller sent, or null. */
+        public final String requestTimeout;
         private final AtomicBoolean finished = new AtomicBoolean();
         private volatile boolean aborted;
 
-        private Exchange(String upstream, String path, String traceparent) {
+        private Exchange(String upstream, String path, String traceparent, String requestTimeout) {
             this.upstream = upstream;
             this.path = path;
             this.traceparent = traceparent;
+            this.requestTimeout = requestTimeout;
         }
 
         /** The client closed the connection before the stub answered. */

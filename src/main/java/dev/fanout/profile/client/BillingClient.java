@@ -28,7 +28,7 @@ public class BillingClient {
 
     /** The user's account. Billing holds one for every user we have, so a 404 is billing's fault: a failure. */
     public Uni<BillingAccount> accountOf(long userId, Deadline deadline) {
-        return calls.call(UPSTREAM, () -> billing.account(userId), config.billing().timeout(), deadline)
+        return calls.call(UPSTREAM, requestTimeout -> billing.account(userId, requestTimeout), config.billing(), deadline)
                 .onFailure(UpstreamNotFoundException.class)
                 .transform(missing -> new UpstreamFailureException(UPSTREAM, "has no account for this user", missing));
     }

@@ -30,7 +30,7 @@ public class OrdersClient {
     /** The user's most recent orders; a user orders has never seen (404) has none. */
     public Uni<List<Order>> recentOf(long userId, Deadline deadline) {
         int limit = config.orders().limit();
-        return calls.call(UPSTREAM, () -> orders.recent(userId, limit), config.orders().timeout(), deadline)
+        return calls.call(UPSTREAM, requestTimeout -> orders.recent(userId, limit, requestTimeout), config.orders(), deadline)
                 .onFailure(UpstreamNotFoundException.class).recoverWithItem(List.of());
     }
 }

@@ -3,6 +3,7 @@ package dev.fanout.profile.client;
 import java.util.List;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
+import dev.fanout.upstream.UpstreamCalls;
 import io.smallrye.mutiny.Uni;
 
 @RegisterRestClient(configKey = "orders")
@@ -19,5 +21,6 @@ interface OrdersRestClient {
 
     @GET
     @Path("/users/{userId}/orders")
-    Uni<List<Order>> recent(@PathParam("userId") long userId, @QueryParam("limit") int limit);
+    Uni<List<Order>> recent(@PathParam("userId") long userId, @QueryParam("limit") int limit,
+            @HeaderParam(UpstreamCalls.REQUEST_TIMEOUT_HEADER) Long requestTimeoutMillis);
 }

@@ -29,7 +29,8 @@ public class RecommendationsClient {
 
     /** Recommendations for the user; none (404) is an empty list. */
     public Uni<List<Recommendation>> forUser(long userId, Deadline deadline) {
-        return calls.call(UPSTREAM, () -> recommendations.forUser(userId), config.recommendations().timeout(), deadline)
+        return calls.call(UPSTREAM, requestTimeout -> recommendations.forUser(userId, requestTimeout), config.recommendations(),
+                deadline)
                 .onFailure(UpstreamNotFoundException.class).recoverWithItem(List.of());
     }
 }

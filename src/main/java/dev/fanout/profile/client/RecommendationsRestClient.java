@@ -3,6 +3,7 @@ package dev.fanout.profile.client;
 import java.util.List;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
+import dev.fanout.upstream.UpstreamCalls;
 import io.smallrye.mutiny.Uni;
 
 @RegisterRestClient(configKey = "recommendations")
@@ -18,5 +20,6 @@ interface RecommendationsRestClient {
 
     @GET
     @Path("/users/{userId}/recommendations")
-    Uni<List<Recommendation>> forUser(@PathParam("userId") long userId);
+    Uni<List<Recommendation>> forUser(@PathParam("userId") long userId,
+            @HeaderParam(UpstreamCalls.REQUEST_TIMEOUT_HEADER) Long requestTimeoutMillis);
 }

@@ -1,0 +1,24 @@
+package dev.fanout.upstream;
+
+import java.time.Duration;
+
+import io.smallrye.config.WithDefault;
+
+/**
+ * What a feature configures for each upstream it calls; its {@code @ConfigMapping} groups
+ * extend this, so the keys sit beside the feature's other settings
+ * ({@code fanout.profile.billing.timeout}, {@code fanout.profile.billing.propagate-deadline}).
+ */
+public interface UpstreamSettings {
+
+    /** The call's own ceiling; it gets this or what is left of the request's deadline, whichever is shorter. */
+    Duration timeout();
+
+    /**
+     * Whether the request carries {@code Request-Timeout: <ms>}, the time this call still
+     * has (less {@code fanout.upstream.deadline-margin}), so that an upstream which honours
+     * it gives up when we would stop waiting anyway.
+     */
+    @WithDefault("true")
+    boolean propagateDeadline();
+}
