@@ -4,8 +4,8 @@ import java.util.function.BiConsumer;
 
 import sun.misc.Signal;
 
+import dev.fanout.http.DrainingFilter;
 import dev.fanout.problem.Causes;
-import dev.fanout.problem.DrainingFilter;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;

@@ -119,10 +119,16 @@ public final class FanOut {
             // counts; the instant is the deadline's own, whenever this line runs.
             synchronized (this) {
                 if (!ended) {
-                    timer = Infrastructure.getDefaultWorkerPool().schedule(this::expire, deadline.remaining().toNanos(),
-                            TimeUnit.NANOSECONDS);
+                    timer = Infrastructure.getDefaultWorkerPool().schedule(this::expire, timerDelayMillis(),
+                            TimeUnit.MILLISECONDS);
                 }
             }
+        }
+
+        /** What the deadline leaves, rounded up to the millisecond: Vert.x timers take no less than 1 ms. */
+        private long timerDelayMillis() {
+            long nanos = deadline.remaining().toNanos();
+            return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + TimeUnit.MILLISECONDS.toNanos(1) - 1));
         }
 
         private void subscribe(int index) {

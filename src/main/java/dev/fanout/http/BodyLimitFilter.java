@@ -1,13 +1,13 @@
-package dev.fanout.problem;
+package dev.fanout.http;
 
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.Router;
+import dev.fanout.problem.Problem;
+import dev.fanout.problem.ProblemTypes;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -29,10 +29,6 @@ public class BodyLimitFilter {
 
     public BodyLimitFilter(@ConfigProperty(name = "fanout.http.max-api-body-size") MemorySize maxApiBodySize) {
         this.maxBodyBytes = maxApiBodySize.asLongValue();
-    }
-
-    void register(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(this::refuseOversizedBody);
     }
 
     void refuseOversizedBody(RoutingContext context) {

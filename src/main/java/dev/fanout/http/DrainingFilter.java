@@ -1,4 +1,4 @@
-package dev.fanout.problem;
+package dev.fanout.http;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -9,7 +9,8 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.ext.web.Router;
+import dev.fanout.problem.Problem;
+import dev.fanout.problem.ProblemTypes;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -31,10 +32,6 @@ public class DrainingFilter {
             "This instance is shutting down; retry shortly");
 
     private final AtomicBoolean draining = new AtomicBoolean();
-
-    void register(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(this::refuseWhileDraining);
-    }
 
     void watchForShutdown(@Observes StartupEvent start) {
         if (LaunchMode.current() == LaunchMode.NORMAL) {

@@ -1,51 +1,88 @@
-package dev.fanout.concurrent;
+package dev.fanout.http;
 
 import java.time.Duration;
+import java.util.Optional;
 
-import jakarta.inject.Singleton;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import dev.fanout.concurrent.Deadline;
 import dev.fanout.lambda.LambdaContext;
 import dev.fanout.problem.InvalidParameterException;
+import io.vertx.ext.web.RoutingContext;
 
 /**
- * A request's deadline: the configured maximum from the request's arrival, lowered
- * by a {@code Request-Timeout: <ms>} header and by the Lambda invocation's own
- * deadline, less a safety margin for writing the answer.
+ * A request's budget: when it arrived, the {@code Request-Timeout: <ms>} its caller gave
+ * it, and the Lambda invocation's context, each read once at the edge
+ * ({@link RequestEdge}). A resource asks it for its {@link Deadline}: the configured
+ * maximum from the arrival, lowered by the header and by Lambda's own deadline, less a
+ * margin for writing the answer.
  */
-@Singleton
-public class RequestDeadlines {
+public final class RequestBudget {
 
     public static final String REQUEST_TIMEOUT_HEADER = "Request-Timeout";
 
+    private static final String KEY = RequestBudget.class.getName();
     private static final int MAX_HEADER_DIGITS = 9;
 
-    private final RequestDeadlineConfig config;
-    private final ObjectMapper json;
+    private final long arrivalNanos;
+    private final String requestTimeoutHeader;
+    private final Optional<LambdaContext> lambda;
+    private final RequestDeadlineConfig defaults;
 
-    public RequestDeadlines(RequestDeadlineConfig config, ObjectMapper json) {
-        this.config = config;
-        this.json = json;
+    RequestBudget(long arrivalNanos, String requestTimeoutHeader, Optional<LambdaContext> lambda,
+            RequestDeadlineConfig defaults) {
+        this.arrivalNanos = arrivalNanos;
+        this.requestTimeoutHeader = requestTimeoutHeader;
+        this.lambda = lambda;
+        this.defaults = defaults;
     }
 
-    public Deadline forRequest(long arrivalNanos, String requestTimeoutHeader, String lambdaContextHeader) {
-        return forRequest(arrivalNanos, config.maxDeadline(), config.safetyMargin(), requestTimeoutHeader, lambdaContextHeader);
+    /** The budget the edge stamped on this request. */
+    public static RequestBudget of(RoutingContext routing) {
+        RequestBudget budget = routing.get(KEY);
+        if (budget == null) {
+            throw new IllegalStateException("the request edge did not stamp this request");
+        }
+        return budget;
+    }
+
+    void stampOn(RoutingContext routing) {
+        routing.put(KEY, this);
+    }
+
+    /** An API request's deadline: {@code fanout.request.max-deadline} at the most. */
+    public Deadline deadline() {
+        return deadline(defaults.maxDeadline(), defaults.safetyMargin());
     }
 
     /**
-     * The same rule with a budget and margin of the caller's own, for work that is
-     * allowed longer than an ordinary request (a batch, say): the earliest of
-     * arrival + budget, the header's time and Lambda's deadline, each less the margin.
+     * The same rule with a budget and margin of the caller's own, for work that is allowed
+     * longer than an ordinary request (a batch, say): the earliest of arrival + budget, the
+     * header's time and Lambda's deadline, each less the margin. A malformed header is a 400.
      */
-    public Deadline forRequest(long arrivalNanos, Duration budget, Duration safetyMargin, String requestTimeoutHeader,
-            String lambdaContextHeader) {
+    public Deadline deadline(Duration budget, Duration safetyMargin) {
         if (requestTimeoutHeader != null) {
             budget = shorter(budget, parseRequestTimeout(requestTimeoutHeader));
         }
-        Deadline deadline = Deadline.startingAt(arrivalNanos, budget.minus(safetyMargin));
-        return LambdaContext.parse(json, lambdaContextHeader)
-                .filter(LambdaContext::hasDeadline)
+        return withinLambda(Deadline.startingAt(arrivalNanos, budget.minus(safetyMargin)), safetyMargin);
+    }
+
+    /**
+     * For an event that Lambda delivers (SQS through the adapter's pass-through path): its
+     * sender is Lambda, not a client, so only the budget and Lambda's deadline count.
+     */
+    public Deadline eventDeadline(Duration budget, Duration safetyMargin) {
+        return withinLambda(Deadline.startingAt(arrivalNanos, budget.minus(safetyMargin)), safetyMargin);
+    }
+
+    public Optional<LambdaContext> lambda() {
+        return lambda;
+    }
+
+    public long arrivalNanos() {
+        return arrivalNanos;
+    }
+
+    private Deadline withinLambda(Deadline deadline, Duration safetyMargin) {
+        return lambda.filter(LambdaContext::hasDeadline)
                 .map(context -> deadline.earliest(lambdaDeadline(context, safetyMargin)))
                 .orElse(deadline);
     }

@@ -1,4 +1,4 @@
-package dev.fanout.concurrent;
+package dev.fanout.http;
 
 import java.time.Duration;
 

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.Router;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -54,22 +54,21 @@ public class EmfPublisher {
         return System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null;
     }
 
-    void register(@Observes Router router) {
+    void announce(@Observes StartupEvent start) {
         if (enabled) {
             LOG.info("Metrics leave as CloudWatch EMF on standard output, once per invocation");
-            router.route().order(Integer.MIN_VALUE + 2).handler(this::flushWhenAnswered);
         }
     }
 
     /**
-     * After the answer is written. The flush waits for the next turn of the event
-     * loop, so that the server's own meters for this request are recorded first.
+     * Flushes after the answer is written (the request edge calls this when EMF is on). The
+     * flush waits for the next turn of the event loop, so that the server's own meters for
+     * this request are recorded first.
      */
-    private void flushWhenAnswered(RoutingContext context) {
+    public void flushWhenAnswered(RoutingContext context) {
         if (!context.request().path().startsWith(OPERATIONS_PREFIX)) {
             context.addEndHandler(ended -> vertx.runOnContext(ignored -> flush()));
         }
-        context.next();
     }
 
     /** Writes what happened since the last flush (gauges: their current value); answers the documents written. */

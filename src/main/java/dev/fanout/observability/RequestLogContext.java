@@ -1,6 +1,7 @@
 package dev.fanout.observability;
 
-import jakarta.enterprise.event.Observes;
+import java.util.Optional;
+
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.MDC;
@@ -9,8 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fanout.lambda.LambdaContext;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * Puts the ids that tie a log line to its invocation into the logging context
@@ -27,7 +26,8 @@ public class RequestLogContext {
     public static final String API_REQUEST_ID = "apiRequestId";
     public static final String FUNCTION_NAME = "functionName";
 
-    static final String REQUEST_CONTEXT_HEADER = "x-amzn-request-context";
+    /** API Gateway's request context, which the Web Adapter forwards. */
+    public static final String REQUEST_CONTEXT_HEADER = "x-amzn-request-context";
 
     private final ObjectMapper json;
 
@@ -35,17 +35,13 @@ public class RequestLogContext {
         this.json = json;
     }
 
-    void register(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE + 1).handler(this::capture);
-    }
-
-    private void capture(RoutingContext context) {
-        LambdaContext.parse(json, context.request().getHeader(LambdaContext.HEADER)).ifPresent(this::putLambda);
-        String apiRequestId = apiRequestId(context.request().getHeader(REQUEST_CONTEXT_HEADER));
+    /** Called by the request edge, with the Lambda context it has already read. */
+    public void put(Optional<LambdaContext> lambda, String requestContextHeader) {
+        lambda.ifPresent(this::putLambda);
+        String apiRequestId = apiRequestId(requestContextHeader);
         if (apiRequestId != null) {
             MDC.put(API_REQUEST_ID, apiRequestId);
         }
-        context.next();
     }
 
     private void putLambda(LambdaContext lambda) {

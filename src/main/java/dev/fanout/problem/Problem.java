@@ -29,9 +29,13 @@ public record Problem(String type, String title, int status, String detail, List
      * request, and closes the connection: what is left of the request is never read.
      */
     public void refuse(HttpServerResponse response) {
+        answer(response.putHeader(HttpHeaders.CONNECTION, "close"));
+    }
+
+    /** Answers with this problem from a router filter, keeping the connection (for a request with no body). */
+    public void answer(HttpServerResponse response) {
         response.setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE)
-                .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(Json.encode(this));
     }
 

@@ -6,12 +6,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import dev.fanout.concurrent.RequestArrival;
-import dev.fanout.concurrent.RequestDeadlines;
-import dev.fanout.lambda.LambdaContext;
+import dev.fanout.http.RequestBudget;
 import dev.fanout.problem.Params;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -24,20 +21,15 @@ public class ProfileResource {
     static final String DEGRADED_HEADER = "X-Degraded";
 
     private final ProfileService profiles;
-    private final RequestDeadlines deadlines;
 
-    public ProfileResource(ProfileService profiles, RequestDeadlines deadlines) {
+    public ProfileResource(ProfileService profiles) {
         this.profiles = profiles;
-        this.deadlines = deadlines;
     }
 
     @GET
-    public Uni<RestResponse<Profile>> profile(@PathParam("id") String id,
-            @RestHeader(RequestDeadlines.REQUEST_TIMEOUT_HEADER) String requestTimeout,
-            @RestHeader(LambdaContext.HEADER) String lambdaContext,
-            RoutingContext routing) {
+    public Uni<RestResponse<Profile>> profile(@PathParam("id") String id, RoutingContext routing) {
         long userId = Params.positiveId("id", id);
-        var deadline = deadlines.forRequest(RequestArrival.of(routing), requestTimeout, lambdaContext);
+        var deadline = RequestBudget.of(routing).deadline();
         return profiles.profileOf(userId, deadline)
                 .map(ProfileResource::answer);
     }

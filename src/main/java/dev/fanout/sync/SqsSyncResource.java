@@ -6,13 +6,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.fanout.concurrent.Deadline;
-import dev.fanout.concurrent.RequestArrival;
-import dev.fanout.concurrent.RequestDeadlines;
-import dev.fanout.lambda.LambdaContext;
+import dev.fanout.http.RequestBudget;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
@@ -27,21 +24,17 @@ import io.vertx.ext.web.RoutingContext;
 public class SqsSyncResource {
 
     private final SqsSyncHandler handler;
-    private final RequestDeadlines deadlines;
     private final SyncConfig config;
 
-    public SqsSyncResource(SqsSyncHandler handler, RequestDeadlines deadlines, SyncConfig config) {
+    public SqsSyncResource(SqsSyncHandler handler, SyncConfig config) {
         this.handler = handler;
-        this.deadlines = deadlines;
         this.config = config;
     }
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<SqsBatchResponse> receive(String event, @RestHeader(LambdaContext.HEADER) String lambdaContext,
-            RoutingContext routing) {
-        Deadline deadline = deadlines.forRequest(RequestArrival.of(routing), config.batchDeadline(),
-                config.safetyMargin(), null, lambdaContext);
+    public Uni<SqsBatchResponse> receive(String event, RoutingContext routing) {
+        Deadline deadline = RequestBudget.of(routing).eventDeadline(config.batchDeadline(), config.safetyMargin());
         return handler.handle(event, deadline);
     }
 

@@ -11,12 +11,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.logging.Logger;
-import org.jboss.resteasy.reactive.RestHeader;
 
 import dev.fanout.concurrent.Deadline;
-import dev.fanout.concurrent.RequestArrival;
-import dev.fanout.concurrent.RequestDeadlines;
-import dev.fanout.lambda.LambdaContext;
+import dev.fanout.http.RequestBudget;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
@@ -31,27 +28,21 @@ public class SyncResource {
     private static final Logger LOG = Logger.getLogger(SyncResource.class);
 
     private final SyncProcessor processor;
-    private final RequestDeadlines deadlines;
     private final SyncConfig config;
 
-    public SyncResource(SyncProcessor processor, RequestDeadlines deadlines, SyncConfig config) {
+    public SyncResource(SyncProcessor processor, SyncConfig config) {
         this.processor = processor;
-        this.deadlines = deadlines;
         this.config = config;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<SyncReport> sync(@Valid @NotNull SyncRequest request,
-            @RestHeader(RequestDeadlines.REQUEST_TIMEOUT_HEADER) String requestTimeout,
-            @RestHeader(LambdaContext.HEADER) String lambdaContext,
-            RoutingContext routing) {
+    public Uni<SyncReport> sync(@Valid @NotNull SyncRequest request, RoutingContext routing) {
         if (request.userIds().size() > config.maxBatchSize()) {
             throw new SyncBatchTooLargeException(request.userIds().size(), config.maxBatchSize());
         }
         List<Long> userIds = request.userIds().stream().distinct().toList();
-        Deadline deadline = deadlines.forRequest(RequestArrival.of(routing), config.batchDeadline(),
-                config.safetyMargin(), requestTimeout, lambdaContext);
+        Deadline deadline = RequestBudget.of(routing).deadline(config.batchDeadline(), config.safetyMargin());
         return processor.syncEach(userIds, deadline)
                 .map(SyncReport::of)
                 .invoke(report -> LOG.infof("Sync of %d user(s): %d processed, %d failed",

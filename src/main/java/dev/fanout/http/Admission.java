@@ -1,0 +1,80 @@
+package dev.fanout.http;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.fanout.problem.Problem;
+import dev.fanout.problem.ProblemTypes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Sheds load at the edge, before a request costs a query or an upstream call: while the
+ * event loops have stayed more than {@code fanout.http.admission.max-lag} behind for a whole
+ * interval, a new API request is answered 503 with {@code Retry-After} at once.
+ * <p>
+ * Why event-loop lag, and not a concurrency limit: lag is the queue in front of the app
+ * itself, the time a request waits before it is read, so it rises only when this instance
+ * has more work than CPU. A slow or hanging upstream makes requests long but leaves the
+ * loops idle, and is no reason to refuse (those requests degrade or fail on their own
+ * timeouts); a concurrency or latency limit would read it as overload. And it needs no
+ * estimate of capacity, which differs between two full cores and a Lambda's share of one.
+ * Work already admitted keeps its deadline; what is refused is refused in microseconds.
+ */
+@Singleton
+public class Admission {
+
+    private static final Logger LOG = Logger.getLogger(Admission.class);
+    private static final Problem OVERLOADED = new Problem(ProblemTypes.of("overloaded"), "Service Unavailable", 503,
+            "This instance has more requests than it can serve within their deadlines; retry shortly");
+    private static final String OPERATIONS_PREFIX = "/q/";
+    private static final String DEV_PREFIX = "/_dev/";
+
+    private final EventLoopLag lag;
+    private final long maxLagNanos;
+    private final Counter shed;
+
+    public Admission(AdmissionConfig config, Vertx vertx, MeterRegistry meters) {
+        boolean enabled = config.enabled().orElse(System.getenv("AWS_LAMBDA_FUNCTION_NAME") == null);
+        this.lag = enabled ? new EventLoopLag(vertx, config.interval()) : null;
+        this.maxLagNanos = config.maxLag().toNanos();
+        this.shed = Counter.builder("fanout.http.shed")
+                .description("Requests refused at the edge because the event loops were behind")
+                .register(meters);
+        LOG.debugf("Load shedding %s", enabled ? "on, above " + config.maxLag().toMillis() + " ms of event-loop lag" : "off");
+    }
+
+    void admitOrShed(RoutingContext context) {
+        if (lag == null || lag.standingNanos() <= maxLagNanos || isOperations(context.request().path())) {
+            context.next();
+            return;
+        }
+        shed.increment();
+        // A bodiless request keeps its connection: closing it would make the client's retry pay a handshake.
+        boolean hasBody = context.request().headers().contains(HttpHeaders.CONTENT_LENGTH)
+                || context.request().headers().contains(HttpHeaders.TRANSFER_ENCODING);
+        var response = context.response().putHeader("Retry-After", "1");
+        if (hasBody) {
+            OVERLOADED.refuse(response);
+        } else {
+            OVERLOADED.answer(response);
+        }
+    }
+
+    /** Health, metrics and the dev-mode simulators (which are this instance's own upstreams) are never shed. */
+    private static boolean isOperations(String path) {
+        return path.startsWith(OPERATIONS_PREFIX) || path.startsWith(DEV_PREFIX);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (lag != null) {
+            lag.stop();
+        }
+    }
+}

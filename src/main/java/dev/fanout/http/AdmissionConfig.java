@@ -1,0 +1,27 @@
+package dev.fanout.http;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+
+/** When the edge sheds requests before any work is done ({@link Admission}). */
+@ConfigMapping(prefix = "fanout.http.admission")
+public interface AdmissionConfig {
+
+    /**
+     * Whether the edge sheds at all. By default on, except on Lambda, where the Web Adapter
+     * sends one request at a time and a frozen instance would read its sleep as lag.
+     */
+    Optional<Boolean> enabled();
+
+    /**
+     * How far behind the event loops may stay, for a whole {@link #interval()}, before new
+     * requests are refused. A request waits this long in front of the app before it is read,
+     * so it bounds the queueing that a deadline must absorb.
+     */
+    Duration maxLag();
+
+    /** The window over which the lowest lag counts: a pause shorter than this never sheds. */
+    Duration interval();
+}
