@@ -418,8 +418,8 @@ app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
 
 def per_worker(total):
-    """Each uvicorn worker is a process with its own pools; together they hold what one Fanout
-    instance holds."""
+    """Each uvicorn worker is a process with its own pools. The database's connections are
+    PostgreSQL's to give (max_connections), so the workers share Fanout's number between them."""
     return max(1, math.ceil(total / WORKERS))
 
 
@@ -427,7 +427,11 @@ def per_worker(total):
 async def start():
     db_pool = per_worker(SETTINGS.integer("quarkus.datasource.reactive.max-size"))
     db_waiting = per_worker(SETTINGS.integer("fanout.database.max-wait-queue"))
-    upstream_pool = per_worker(SETTINGS.integer("quarkus.rest-client.connection-pool-size"))
+    # Not split: the kernel does not hand the accepted connections out evenly, and a worker with
+    # more than half of them would refuse calls that Fanout, one process, makes (seen in a smoke
+    # run's warm-up at 256 connections: "billing has as many calls in flight as this instance allows" with
+    # 128 per worker). Each worker has a client of Fanout's pool size, as each Fanout REST client does.
+    upstream_pool = SETTINGS.integer("quarkus.rest-client.connection-pool-size")
     pool = await asyncpg.create_pool(
         os.environ["QUARKUS_DATASOURCE_REACTIVE_URL"], user=os.environ.get("QUARKUS_DATASOURCE_USERNAME"), password=os.environ.get("QUARKUS_DATASOURCE_PASSWORD"),
         min_size=0, max_size=db_pool, connection_class=NoResetConnection,
