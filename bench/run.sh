@@ -7,7 +7,8 @@
 #   after the other, each started afresh for every repetition; drives
 #   GET /users/{random}/profile with wrk at each connection count; writes
 #   bench/results/<date>.md (one table for both, with the spread over the
-#   repetitions) and raw output; tears everything down.
+#   repetitions), <date>.png (req/s and p99 per connection count) and raw output;
+#   tears everything down.
 #
 #   bench/run.sh                      # both stacks, 64, 256 and 1024 connections, 30 s each, 3 times
 #   bench/run.sh --smoke              # a few minutes, tiny, asserts only that it works
@@ -67,7 +68,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ "$SMOKE" = 1 ]; then
-  # Two connection counts and two runs, so that the table has a spread.
+  # Two connection counts and two runs, so that the chart has lines and the table a spread.
   [ -n "${GIVEN[--connections]:-}" ] || CONNECTIONS="16 32"
   [ -n "${GIVEN[--duration]:-}" ] || DURATION=3
   [ -n "${GIVEN[--warmup]:-}" ] || WARMUP=2
@@ -129,6 +130,8 @@ command -v javac >/dev/null || { echo "need a JDK 17+ (javac): the stub and the 
 if [[ " $STACKS " == *" asyncio "* ]] && ! "$PY" -c 'import fastapi, uvicorn, uvloop, httptools, httpx, asyncpg' 2>/dev/null; then
   apt_install python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-httpx python3-asyncpg
 fi
+# The chart.
+"$PY" -c 'import matplotlib' 2>/dev/null || apt_install python3-matplotlib
 
 # PostgreSQL refuses to run as root: as root, run it as the postgres user the package created.
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -458,6 +461,7 @@ MACHINE="$(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuin
 PEER_VERSIONS="$("$PY" -c 'import sys, fastapi, uvicorn, uvloop, httptools, httpx, asyncpg
 print("Python %s, FastAPI %s, uvicorn %s, uvloop %s, httptools %s, httpx %s, asyncpg %s" % (sys.version.split()[0],
       fastapi.__version__, uvicorn.__version__, uvloop.__version__, httptools.__version__, httpx.__version__, asyncpg.__version__))' 2>/dev/null || echo "not installed")"
+CHART="$WORK/chart.png"
 REPORT="$WORK/report.md"
 {
   echo "# Profile benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')$([ "$SMOKE" = 1 ] && echo ': SMOKE RUN, not a measurement')"
@@ -489,6 +493,8 @@ REPORT="$WORK/report.md"
     done
   fi
   echo
+  echo "![req/s and p99 per connection count](chart.png)"
+  echo
   echo "Every run (peak RSS of the peer: its processes summed; the peer has no metrics, so no server-side mean):"
   echo
   echo "| stack | run | connections | req/s | p50 ms | p99 ms | max ms | socket errors | non-2xx | degraded | app CPU µs/req | peak RSS MB | mean ms: client / server / wait before server | stub CPU µs/call | cores: app / stub / pg / wrk | load avg / other cores | non-2xx by status |"
@@ -507,16 +513,20 @@ REPORT="$WORK/report.md"
   echo "| --- | --- | --- | --- | --- |"
   printf '%s' "$STUB_ROWS"
 } >"$REPORT"
+"$PY" "$BENCH/chart.py" "$ROWS_TSV" "$CHART" \
+  "$([ "$SMOKE" = 1 ] && echo 'SMOKE RUN, not a measurement: ')$STUB_LATENCY_MS ms stub, $DURATION s per row, $REPEATS run(s); $MACHINE" ||
+  log "no chart (see above); the table is complete without it"
 
 if [ "$SMOKE" = 1 ]; then
   KEPT="/tmp/fanout-bench-smoke-$STAMP"
-  mkdir -p "$KEPT"; cp "$REPORT" "$KEPT/report.md"; cp "$RAW"/* "$KEPT/"
+  mkdir -p "$KEPT"; cp "$REPORT" "$KEPT/report.md"; cp "$RAW"/* "$KEPT/"; [ -f "$CHART" ] && cp "$CHART" "$KEPT/chart.png"
   cat "$REPORT"
   log "smoke run done (nothing asserted about speed; not kept in bench/results): $KEPT"
 else
   mkdir -p "$BENCH/results/$STAMP"
-  cp "$REPORT" "$BENCH/results/$STAMP.md"
+  sed "s|](chart.png)|]($STAMP.png)|" "$REPORT" >"$BENCH/results/$STAMP.md"
   cp "$RAW"/* "$BENCH/results/$STAMP/"
+  [ -f "$CHART" ] && cp "$CHART" "$BENCH/results/$STAMP.png"
   cat "$REPORT"
-  log "results: bench/results/$STAMP.md, raw output in bench/results/$STAMP/"
+  log "results: bench/results/$STAMP.md, chart bench/results/$STAMP.png, raw output in bench/results/$STAMP/"
 fi
