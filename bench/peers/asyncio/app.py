@@ -175,7 +175,9 @@ class Users:
         try:
             async with self.pool.acquire() as connection:
                 row = await connection.fetchrow(SELECT_USER, user_id)
-        except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as e:
+        except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.TooManyConnectionsError,
+                asyncpg.CannotConnectNowError) as e:
+            # Down, restarting or out of connections: a 503 the client may retry, as Fanout's.
             LOG.warning("Database unavailable: %r", e)
             raise database_unavailable() from e
         finally:
@@ -469,8 +471,9 @@ async def stop():
 async def profile(user_id: str, request: Request):
     arrival = asyncio.get_running_loop().time()
     try:
+        user = positive_id(user_id)  # the id first, then the header, in Fanout's order
         deadline = arrival + budget_of(request.headers.get("Request-Timeout")) - SAFETY_MARGIN
-        answer = await request.app.state.profiles.profile_of(positive_id(user_id), deadline)
+        answer = await request.app.state.profiles.profile_of(user, deadline)
     except Problem as problem:
         if problem.status >= 500 and problem.type != "urn:fanout:problem:database-unavailable":
             LOG.warning("%d %s", problem.status, problem.detail)
