@@ -17,11 +17,11 @@ Run by bench/run.sh:  /usr/bin/python3 bench/peers/asyncio/app.py
 """
 
 import asyncio
-import json
 import logging
 import math
 import os
 import re
+import resource
 import uuid
 from datetime import timezone
 from pathlib import Path
@@ -528,6 +528,10 @@ async def unexpected(request, e):
 
 
 if __name__ == "__main__":
+    # 1024 connections from wrk plus the pools' own need more descriptors than a common soft
+    # limit of 1024; the JVM lifts its limit to the hard one by itself (MaxFDLimit), so does this.
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     # One event loop per process, one process per core (PEER_WORKERS), as asyncio is deployed.
     uvicorn.run("app:app", host="127.0.0.1", port=int(SETTINGS.raw("quarkus.http.port")), workers=WORKERS,
                 loop="uvloop", http="httptools", access_log=False, log_level="warning", backlog=4096,
