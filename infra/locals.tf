@@ -49,7 +49,7 @@ locals {
       var.architecture == "arm64" ? "LambdaAdapterLayerArm64" : "LambdaAdapterLayerX86",
     ),
   )
-  layers = compact([local.web_adapter_layer_arn, var.secrets_extension_layer_arn])
+  layers = [local.web_adapter_layer_arn]
 
   # Absent in tests and before the first build: plans still work (the hash is
   # then null; uploading the missing file fails at apply, as it should).
@@ -90,7 +90,6 @@ locals {
       FANOUT_METRICS_NAMESPACE = var.metrics_namespace
     },
     var.package_type == "jvm" ? { AWS_LAMBDA_EXEC_WRAPPER = "/opt/bootstrap" } : {},
-    var.secrets_extension_layer_arn == null ? {} : { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT = "2773" },
   )
 
   function_environment = {

@@ -125,17 +125,6 @@ variable "web_adapter_layer_arn" {
   }
 }
 
-variable "secrets_extension_layer_arn" {
-  description = "Optional ARN of the \"AWS Parameters and Secrets Lambda Extension\" layer (region-specific). When set, the functions can read the database secret from http://localhost:2773 instead of calling Secrets Manager themselves."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.secrets_extension_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.secrets_extension_layer_arn))
-    error_message = "secrets_extension_layer_arn must be a versioned Lambda layer ARN."
-  }
-}
-
 variable "functions" {
   description = "Per-function settings. Keys are fixed: users, profile, sync-api, sync-queue, migrate. route_throttle_* apply to each API route the function serves."
   type = map(object({
