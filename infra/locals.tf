@@ -41,15 +41,7 @@ locals {
   runtime = var.package_type == "native" ? "provided.al2023" : "java21"
   handler = var.package_type == "native" ? "bootstrap" : var.jvm_run_script
 
-  web_adapter_layer_arn = coalesce(
-    var.web_adapter_layer_arn,
-    format(
-      "arn:aws:lambda:%s:753240598075:layer:%s:24",
-      var.aws_region,
-      var.architecture == "arm64" ? "LambdaAdapterLayerArm64" : "LambdaAdapterLayerX86",
-    ),
-  )
-  layers = [local.web_adapter_layer_arn]
+  layers = [var.web_adapter_layer_arn]
 
   # Absent in tests and before the first build: plans still work (the hash is
   # then null; uploading the missing file fails at apply, as it should).

@@ -115,13 +115,28 @@ variable "jvm_run_script" {
 }
 
 variable "web_adapter_layer_arn" {
-  description = "ARN of the AWS Lambda Web Adapter layer. null selects AWS's public layer (account 753240598075, version 24) for the region and architecture."
+  description = "ARN of the AWS Lambda Web Adapter layer, versioned. The default is AWS's public x86_64 layer, version 24, in eu-central-1; set the one for your region and architecture (LambdaAdapterLayerX86 or LambdaAdapterLayerArm64 from account 753240598075), and pin a newer version here to upgrade."
   type        = string
-  default     = null
+  default     = "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAdapterLayerX86:24"
 
   validation {
-    condition     = var.web_adapter_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.web_adapter_layer_arn))
-    error_message = "web_adapter_layer_arn must be a versioned Lambda layer ARN."
+    condition     = can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.web_adapter_layer_arn))
+    error_message = "web_adapter_layer_arn must be a versioned Lambda layer ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)."
+  }
+
+  validation {
+    # Lambda refuses a layer from another region only at apply; say so at plan.
+    condition     = try(split(":", var.web_adapter_layer_arn)[3] == var.aws_region, false)
+    error_message = "web_adapter_layer_arn must be in aws_region (${var.aws_region}): layers are regional."
+  }
+
+  validation {
+    # AWS's layers are per instruction set; the wrong one fails only at the first invocation.
+    condition = (
+      !startswith(try(split(":", var.web_adapter_layer_arn)[6], ""), "LambdaAdapterLayer")
+      || (try(split(":", var.web_adapter_layer_arn)[6], "") == "LambdaAdapterLayerArm64") == (var.architecture == "arm64")
+    )
+    error_message = "web_adapter_layer_arn must match architecture (${var.architecture}): LambdaAdapterLayerX86 for x86_64, LambdaAdapterLayerArm64 for arm64."
   }
 }
 

@@ -9,6 +9,9 @@ package_type = "native"
 architecture = "x86_64"
 package_path = "../target/function.zip"
 
+# AWS's Web Adapter layer for this region and architecture (see variables.tf).
+web_adapter_layer_arn = "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAdapterLayerX86:24"
+
 az_count         = 3
 nat_gateway_mode = "per_az"
 

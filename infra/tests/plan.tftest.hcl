@@ -370,7 +370,7 @@ run "defaults" {
       for f in aws_lambda_function.this :
       f.runtime == "provided.al2023" && f.handler == "bootstrap"
       && !contains(keys(f.environment[0].variables), "AWS_LAMBDA_EXEC_WRAPPER")
-      && contains(f.layers, "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAdapterLayerX86:24")
+      && length(f.layers) == 1 && contains(f.layers, var.web_adapter_layer_arn)
       && f.s3_bucket == aws_s3_object.package.bucket && f.s3_key == aws_s3_object.package.key
     ])
     error_message = "Native package: provided.al2023, handler bootstrap, the adapter layer, code from S3."
@@ -425,8 +425,9 @@ run "jvm_package_on_arm64" {
   command = plan
 
   variables {
-    package_type = "jvm"
-    architecture = "arm64"
+    package_type          = "jvm"
+    architecture          = "arm64"
+    web_adapter_layer_arn = "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAdapterLayerArm64:24"
   }
 
   assert {
@@ -435,7 +436,7 @@ run "jvm_package_on_arm64" {
       f.runtime == "java21" && f.handler == "run.sh"
       && f.environment[0].variables.AWS_LAMBDA_EXEC_WRAPPER == "/opt/bootstrap"
       && one(f.architectures) == "arm64"
-      && contains(f.layers, "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAdapterLayerArm64:24")
+      && contains(f.layers, var.web_adapter_layer_arn)
     ])
     error_message = "JVM package: java21, the run script, the adapter's exec wrapper and the matching adapter layer."
   }
@@ -512,4 +513,24 @@ run "sqs_concurrency_above_reserved" {
   }
 
   expect_failures = [var.sqs_maximum_concurrency]
+}
+
+run "web_adapter_layer_from_another_region" {
+  command = plan
+
+  variables {
+    web_adapter_layer_arn = "arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayerX86:24"
+  }
+
+  expect_failures = [var.web_adapter_layer_arn]
+}
+
+run "web_adapter_layer_for_another_architecture" {
+  command = plan
+
+  variables {
+    architecture = "arm64"
+  }
+
+  expect_failures = [var.web_adapter_layer_arn]
 }
