@@ -44,6 +44,36 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "artifacts" {
   }
 }
 
+# Every deploy overwrites the package's key, so the bucket's versioning keeps
+# each earlier package as a noncurrent version. Keep the last
+# var.packages_kept (the current one and the newest earlier ones) and expire
+# the rest a day after they are replaced. Lambda keeps its own copy of each
+# published version's code, so an expired package never breaks a version the
+# live alias can roll back to.
+resource "aws_s3_bucket_lifecycle_configuration" "artifacts" {
+  bucket = aws_s3_bucket.artifacts.id
+
+  rule {
+    id     = "keep-last-${var.packages_kept}-packages"
+    status = "Enabled"
+
+    filter {
+      prefix = "${var.project}/"
+    }
+
+    noncurrent_version_expiration {
+      newer_noncurrent_versions = var.packages_kept - 1
+      noncurrent_days           = 1
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.artifacts]
+}
+
 resource "aws_s3_object" "package" {
   bucket      = aws_s3_bucket.artifacts.id
   key         = "${var.project}/function-${var.package_type}-${var.architecture}.zip"

@@ -140,6 +140,18 @@ variable "web_adapter_layer_arn" {
   }
 }
 
+variable "packages_kept" {
+  description = "Packages kept per package key in the artifacts bucket: the current one and the newest earlier ones. Older ones expire a day after they are replaced."
+  type        = number
+  default     = 5
+
+  validation {
+    # S3 keeps 1..100 newer noncurrent versions, and the current one is one more.
+    condition     = var.packages_kept >= 2 && var.packages_kept <= 101 && floor(var.packages_kept) == var.packages_kept
+    error_message = "packages_kept must be a whole number between 2 and 101."
+  }
+}
+
 variable "functions" {
   description = "Per-function settings. Keys are fixed: users, profile, sync-api, sync-queue, migrate. route_throttle_* apply to each API route the function serves."
   type = map(object({

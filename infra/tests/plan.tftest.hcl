@@ -210,6 +210,17 @@ run "defaults" {
     error_message = "The artifacts bucket must block all public access."
   }
 
+  assert {
+    condition = (
+      aws_s3_bucket_versioning.artifacts.versioning_configuration[0].status == "Enabled"
+      && one(aws_s3_bucket_lifecycle_configuration.artifacts.rule).status == "Enabled"
+      && one(one(aws_s3_bucket_lifecycle_configuration.artifacts.rule).filter).prefix == "${var.project}/"
+      && startswith(aws_s3_object.package.key, "${var.project}/")
+      && one(one(aws_s3_bucket_lifecycle_configuration.artifacts.rule).noncurrent_version_expiration).newer_noncurrent_versions == var.packages_kept - 1
+    )
+    error_message = "The artifacts bucket must keep the last packages_kept packages of the package key and expire the older ones."
+  }
+
   # --- no secret in outputs, variables or state ---------------------------------
 
   assert {
