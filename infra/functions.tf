@@ -104,6 +104,11 @@ resource "aws_lambda_function" "this" {
   s3_object_version = aws_s3_object.package.version_id
   source_code_hash  = local.package_hash
 
+  # Every change publishes an immutable version; callers reach it only
+  # through the live alias below, so a rollback moves the alias, and
+  # SnapStart (which works on published versions only) can apply.
+  publish = true
+
   runtime       = local.runtime
   handler       = local.handler
   architectures = [var.architecture]
@@ -134,6 +139,18 @@ resource "aws_lambda_function" "this" {
   depends_on = [aws_iam_role_policy.function]
 }
 
+# The one name every caller invokes: API Gateway, the SQS mapping and the
+# migration invocation. It follows the newest published version unless
+# var.live_version_pins holds a function back (a rollback).
+resource "aws_lambda_alias" "live" {
+  for_each = var.functions
+
+  name             = "live"
+  description      = "What callers invoke; move it to roll back."
+  function_name    = aws_lambda_function.this[each.key].function_name
+  function_version = lookup(var.live_version_pins, each.key, aws_lambda_function.this[each.key].version)
+}
+
 ## Migrations: run once per deploy (and whenever the package changes), after
 ## the database is reachable through the proxy. The adapter POSTs the input
 ## to /events/migrate; the app answers 200 with the applied schema version,
@@ -141,6 +158,7 @@ resource "aws_lambda_function" "this" {
 
 resource "aws_lambda_invocation" "migrate" {
   function_name = aws_lambda_function.this["migrate"].function_name
+  qualifier     = aws_lambda_alias.live["migrate"].name
 
   input = jsonencode({
     action = "migrate"
@@ -148,6 +166,7 @@ resource "aws_lambda_invocation" "migrate" {
 
   triggers = {
     package  = coalesce(local.package_hash, "absent")
+    version  = aws_lambda_alias.live["migrate"].function_version
     database = aws_db_instance.this.id
   }
 

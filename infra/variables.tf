@@ -203,6 +203,23 @@ variable "functions" {
   }
 }
 
+variable "live_version_pins" {
+  description = "Roll back without a rebuild: pin a function's live alias to an earlier published version, e.g. { profile = \"7\" }. Functions not listed follow their newest version. Remove the pin to roll forward."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.live_version_pins) : contains(["users", "profile", "sync-api", "sync-queue", "migrate"], k)])
+    error_message = "live_version_pins keys must be function names: users, profile, sync-api, sync-queue, migrate."
+  }
+
+  validation {
+    # A number: "$LATEST" would defeat the alias (and SnapStart).
+    condition     = alltrue([for v in values(var.live_version_pins) : can(regex("^[1-9][0-9]*$", v))])
+    error_message = "live_version_pins values must be published version numbers such as \"7\", never $LATEST."
+  }
+}
+
 variable "tracing_mode" {
   description = "X-Ray tracing mode of the functions: \"Active\" or \"PassThrough\"."
   type        = string

@@ -55,8 +55,8 @@ run "defaults" {
           for r in aws_apigatewayv2_route.this : [
             for i in aws_apigatewayv2_integration.this : i.integration_uri if r.target == "integrations/${i.id}"
           ]
-        ]), f.invoke_arn)
-        || aws_lambda_event_source_mapping.sync.function_name == f.arn
+        ]), aws_lambda_alias.live[k].invoke_arn)
+        || aws_lambda_event_source_mapping.sync.function_name == aws_lambda_alias.live[k].arn
         || aws_lambda_invocation.migrate.function_name == f.function_name
       )
     ])
@@ -80,13 +80,57 @@ run "defaults" {
     error_message = "Each route must reach its own function with payload format 2.0."
   }
 
+  # --- versions and the live alias: nothing invokes $LATEST --------------------
+
+  assert {
+    condition = alltrue([
+      for k, f in aws_lambda_function.this :
+      f.publish == true
+      && aws_lambda_alias.live[k].name == "live"
+      && aws_lambda_alias.live[k].function_name == f.function_name
+      && aws_lambda_alias.live[k].function_version == f.version
+      && aws_lambda_alias.live[k].function_version != "$LATEST"
+    ])
+    error_message = "Every function must publish versions and have a live alias on its newest version."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, i in aws_apigatewayv2_integration.this :
+      i.integration_uri == aws_lambda_alias.live[k].invoke_arn
+      && endswith(i.integration_uri, ":live/invocations")
+    ])
+    error_message = "API Gateway must invoke the live alias, never the unqualified function ($LATEST)."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, p in aws_lambda_permission.api :
+      p.qualifier == "live" && p.function_name == aws_lambda_function.this[local.route_functions[k]].function_name
+    ])
+    error_message = "API invoke permissions must be granted on the live alias."
+  }
+
+  assert {
+    condition = (
+      endswith(aws_lambda_event_source_mapping.sync.function_name, ":live")
+      && aws_lambda_invocation.migrate.qualifier == "live"
+    )
+    error_message = "The SQS mapping and the migration must invoke the live alias, never $LATEST."
+  }
+
+  assert {
+    condition     = output.live_versions == { for k, f in aws_lambda_function.this : k => f.version }
+    error_message = "live_versions must report the version each alias points to."
+  }
+
   # --- the SQS mapping ----------------------------------------------------------
 
   assert {
     condition = (
       aws_lambda_event_source_mapping.sync.function_response_types == toset(["ReportBatchItemFailures"])
       && aws_lambda_event_source_mapping.sync.event_source_arn == aws_sqs_queue.sync.arn
-      && aws_lambda_event_source_mapping.sync.function_name == aws_lambda_function.this["sync-queue"].arn
+      && aws_lambda_event_source_mapping.sync.function_name == aws_lambda_alias.live["sync-queue"].arn
       && aws_lambda_event_source_mapping.sync.batch_size == var.sqs_batch_size
       && aws_lambda_event_source_mapping.sync.maximum_batching_window_in_seconds == var.sqs_batching_window_seconds
       && aws_lambda_event_source_mapping.sync.scaling_config[0].maximum_concurrency == var.sqs_maximum_concurrency
@@ -544,4 +588,30 @@ run "web_adapter_layer_for_another_architecture" {
   }
 
   expect_failures = [var.web_adapter_layer_arn]
+}
+
+run "rollback_pins_one_alias" {
+  command = plan
+
+  variables {
+    live_version_pins = { profile = "3" }
+  }
+
+  assert {
+    condition = (
+      aws_lambda_alias.live["profile"].function_version == "3"
+      && alltrue([for k, a in aws_lambda_alias.live : a.function_version == aws_lambda_function.this[k].version if k != "profile"])
+    )
+    error_message = "A pin must move only that function's live alias, to the pinned version."
+  }
+}
+
+run "rollback_to_latest_refused" {
+  command = plan
+
+  variables {
+    live_version_pins = { users = "$LATEST" }
+  }
+
+  expect_failures = [var.live_version_pins]
 }
