@@ -127,6 +127,16 @@ resource "aws_lambda_function" "this" {
     security_group_ids = [aws_security_group.functions.id]
   }
 
+  # SnapStart restores published versions of Java managed runtimes from a
+  # snapshot taken after init; it does not apply to OS-only runtimes such as
+  # provided.al2023, so the native package never gets it.
+  dynamic "snap_start" {
+    for_each = local.snap_start ? ["PublishedVersions"] : []
+    content {
+      apply_on = snap_start.value
+    }
+  }
+
   tracing_config {
     mode = var.tracing_mode
   }

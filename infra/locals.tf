@@ -37,9 +37,12 @@ locals {
   app_port       = 8080
   readiness_path = "/q/health/ready"
 
-  # Package layout: see var.package_type.
+  # Package layout: see var.package_type. java21, not java25: the AWS
+  # provider 5.x refuses java25, and the app targets Java 17 anyway.
   runtime = var.package_type == "native" ? "provided.al2023" : "java21"
   handler = var.package_type == "native" ? "bootstrap" : var.jvm_run_script
+
+  snap_start = var.package_type == "jvm" && var.jvm_snap_start
 
   layers = [var.web_adapter_layer_arn]
 
@@ -82,6 +85,15 @@ locals {
       FANOUT_METRICS_NAMESPACE = var.metrics_namespace
     },
     var.package_type == "jvm" ? { AWS_LAMBDA_EXEC_WRAPPER = "/opt/bootstrap" } : {},
+    # The app runs as the adapter's child process, not inside Lambda's Java
+    # runtime, so Lambda never calls its org.crac hooks itself; the adapter
+    # (v1.1.0 or later) relays the snapshot lifecycle to these paths.
+    local.snap_start && var.snap_start_hook_paths.before_checkpoint != null ? {
+      AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH = var.snap_start_hook_paths.before_checkpoint
+    } : {},
+    local.snap_start && var.snap_start_hook_paths.after_restore != null ? {
+      AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH = var.snap_start_hook_paths.after_restore
+    } : {},
   )
 
   function_environment = {

@@ -114,6 +114,26 @@ variable "jvm_run_script" {
   }
 }
 
+variable "jvm_snap_start" {
+  description = "package_type = \"jvm\" only: restore each published version from a SnapStart snapshot instead of starting the JVM on every cold start. Ignored for native (provided.al2023 has no SnapStart)."
+  type        = bool
+  default     = true
+}
+
+variable "snap_start_hook_paths" {
+  description = "With SnapStart: app paths the Web Adapter POSTs before the snapshot (close pools) and after a restore (reopen them, re-read credentials), as AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH / AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH. Needs an adapter layer of v1.1.0 or later; unset, no hook is called."
+  type = object({
+    before_checkpoint = optional(string)
+    after_restore     = optional(string)
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for p in values(var.snap_start_hook_paths) : p == null || startswith(coalesce(p, "-"), "/")])
+    error_message = "snap_start_hook_paths must be absolute paths such as /q/snapstart/after-restore."
+  }
+}
+
 variable "web_adapter_layer_arn" {
   description = "ARN of the AWS Lambda Web Adapter layer, versioned. The default is AWS's public x86_64 layer, version 24, in eu-central-1; set the one for your region and architecture (LambdaAdapterLayerX86 or LambdaAdapterLayerArm64 from account 753240598075), and pin a newer version here to upgrade."
   type        = string

@@ -432,6 +432,11 @@ run "defaults" {
   }
 
   assert {
+    condition     = alltrue([for f in aws_lambda_function.this : length(f.snap_start) == 0])
+    error_message = "SnapStart does not apply to provided.al2023: the native package must not ask for it."
+  }
+
+  assert {
     condition     = alltrue([for f in aws_lambda_function.this : f.tracing_config[0].mode == "Active"])
     error_message = "Tracing must follow tracing_mode."
   }
@@ -494,6 +499,72 @@ run "jvm_package_on_arm64" {
       && contains(f.layers, var.web_adapter_layer_arn)
     ])
     error_message = "JVM package: java21, the run script, the adapter's exec wrapper and the matching adapter layer."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, f in aws_lambda_function.this :
+      one(f.snap_start).apply_on == "PublishedVersions" && f.publish
+      && aws_lambda_alias.live[k].function_version == f.version
+    ])
+    error_message = "JVM functions must use SnapStart on published versions, served through the live alias."
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      !contains(keys(f.environment[0].variables), "AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH")
+      && !contains(keys(f.environment[0].variables), "AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH")
+    ])
+    error_message = "Without snap_start_hook_paths, the adapter must call no hook."
+  }
+}
+
+run "jvm_snap_start_hooks" {
+  command = plan
+
+  variables {
+    package_type = "jvm"
+    snap_start_hook_paths = {
+      before_checkpoint = "/q/snapstart/before-checkpoint"
+      after_restore     = "/q/snapstart/after-restore"
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      f.environment[0].variables.AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH == "/q/snapstart/before-checkpoint"
+      && f.environment[0].variables.AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH == "/q/snapstart/after-restore"
+    ])
+    error_message = "The adapter must get the hook paths."
+  }
+}
+
+run "jvm_without_snap_start" {
+  command = plan
+
+  variables {
+    package_type   = "jvm"
+    jvm_snap_start = false
+  }
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : length(f.snap_start) == 0])
+    error_message = "jvm_snap_start = false must turn SnapStart off."
+  }
+}
+
+run "native_hooks_ignored" {
+  command = plan
+
+  variables {
+    snap_start_hook_paths = { after_restore = "/q/snapstart/after-restore" }
+  }
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : !contains(keys(f.environment[0].variables), "AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH")])
+    error_message = "Without SnapStart (native), the adapter must call no hook."
   }
 }
 
