@@ -114,7 +114,7 @@ resource "aws_lambda_function" "this" {
   architectures = [var.architecture]
   layers        = local.layers
 
-  memory_size                    = each.value.memory_size
+  memory_size                    = local.memory_size[each.key]
   timeout                        = each.value.timeout
   reserved_concurrent_executions = each.value.reserved_concurrency
 

@@ -44,6 +44,10 @@ locals {
 
   snap_start = var.package_type == "jvm" && var.jvm_snap_start
 
+  memory_size = {
+    for k, f in var.functions : k => coalesce(f.memory_size[var.package_type], var.memory_size_defaults[var.package_type])
+  }
+
   layers = [var.web_adapter_layer_arn]
 
   # Absent in tests and before the first build: plans still work (the hash is

@@ -172,21 +172,41 @@ variable "packages_kept" {
   }
 }
 
+variable "memory_size_defaults" {
+  description = "Memory (MB) of every function, per package type, unless var.functions sets its own. CPU share grows with memory: 1,769 MB is one vCPU. See infra/README.md, \"Memory sizes\", for where the defaults come from."
+  type = object({
+    native = number
+    jvm    = number
+  })
+  default = {
+    native = 512
+    jvm    = 1769
+  }
+
+  validation {
+    condition     = alltrue([for m in values(var.memory_size_defaults) : m >= 128 && m <= 10240])
+    error_message = "memory_size_defaults must be between 128 and 10240 MB."
+  }
+}
+
 variable "functions" {
-  description = "Per-function settings. Keys are fixed: users, profile, sync-api, sync-queue, migrate. route_throttle_* apply to each API route the function serves."
+  description = "Per-function settings. Keys are fixed: users, profile, sync-api, sync-queue, migrate. memory_size (MB) is per package type and optional, e.g. { jvm = 2048 }; an absent one takes memory_size_defaults. route_throttle_* apply to each API route the function serves."
   type = map(object({
-    memory_size          = number
+    memory_size = optional(object({
+      native = optional(number)
+      jvm    = optional(number)
+    }), {})
     timeout              = number
     reserved_concurrency = number
     route_throttle_rate  = optional(number, 50)
     route_throttle_burst = optional(number, 100)
   }))
   default = {
-    users        = { memory_size = 512, timeout = 10, reserved_concurrency = 10 }
-    profile      = { memory_size = 512, timeout = 10, reserved_concurrency = 10 }
-    "sync-api"   = { memory_size = 512, timeout = 29, reserved_concurrency = 2, route_throttle_rate = 5, route_throttle_burst = 10 }
-    "sync-queue" = { memory_size = 512, timeout = 60, reserved_concurrency = 4 }
-    migrate      = { memory_size = 512, timeout = 120, reserved_concurrency = 1 }
+    users        = { timeout = 10, reserved_concurrency = 10 }
+    profile      = { timeout = 10, reserved_concurrency = 10 }
+    "sync-api"   = { timeout = 29, reserved_concurrency = 2, route_throttle_rate = 5, route_throttle_burst = 10 }
+    "sync-queue" = { timeout = 60, reserved_concurrency = 4 }
+    migrate      = { timeout = 120, reserved_concurrency = 1 }
   }
 
   validation {
@@ -195,7 +215,9 @@ variable "functions" {
   }
 
   validation {
-    condition     = alltrue([for f in values(var.functions) : f.memory_size >= 128 && f.memory_size <= 10240])
+    condition = alltrue(flatten([
+      for f in values(var.functions) : [for m in values(f.memory_size) : m == null || (coalesce(m, 0) >= 128 && coalesce(m, 0) <= 10240)]
+    ]))
     error_message = "memory_size must be between 128 and 10240 MB."
   }
 

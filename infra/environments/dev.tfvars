@@ -14,11 +14,11 @@ web_adapter_layer_arn = "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAd
 nat_gateway_mode = "single"
 
 functions = {
-  users        = { memory_size = 512, timeout = 10, reserved_concurrency = 5 }
-  profile      = { memory_size = 512, timeout = 10, reserved_concurrency = 5 }
-  "sync-api"   = { memory_size = 512, timeout = 29, reserved_concurrency = 2, route_throttle_rate = 2, route_throttle_burst = 5 }
-  "sync-queue" = { memory_size = 512, timeout = 60, reserved_concurrency = 2 }
-  migrate      = { memory_size = 512, timeout = 120, reserved_concurrency = 1 }
+  users        = { timeout = 10, reserved_concurrency = 5 }
+  profile      = { timeout = 10, reserved_concurrency = 5 }
+  "sync-api"   = { timeout = 29, reserved_concurrency = 2, route_throttle_rate = 2, route_throttle_burst = 5 }
+  "sync-queue" = { timeout = 60, reserved_concurrency = 2 }
+  migrate      = { timeout = 120, reserved_concurrency = 1 }
 }
 
 tracing_mode       = "Active"

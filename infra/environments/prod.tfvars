@@ -15,12 +15,15 @@ web_adapter_layer_arn = "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAd
 az_count         = 3
 nat_gateway_mode = "per_az"
 
+# More CPU for native than dev's default (1,024 MB is 0.58 vCPU); the JVM at one full vCPU.
+memory_size_defaults = { native = 1024, jvm = 1769 }
+
 functions = {
-  users        = { memory_size = 1024, timeout = 10, reserved_concurrency = 50, route_throttle_rate = 200, route_throttle_burst = 400 }
-  profile      = { memory_size = 1024, timeout = 10, reserved_concurrency = 50, route_throttle_rate = 200, route_throttle_burst = 400 }
-  "sync-api"   = { memory_size = 1024, timeout = 29, reserved_concurrency = 5, route_throttle_rate = 5, route_throttle_burst = 10 }
-  "sync-queue" = { memory_size = 1024, timeout = 60, reserved_concurrency = 10 }
-  migrate      = { memory_size = 1024, timeout = 300, reserved_concurrency = 1 }
+  users        = { timeout = 10, reserved_concurrency = 50, route_throttle_rate = 200, route_throttle_burst = 400 }
+  profile      = { timeout = 10, reserved_concurrency = 50, route_throttle_rate = 200, route_throttle_burst = 400 }
+  "sync-api"   = { timeout = 29, reserved_concurrency = 5, route_throttle_rate = 5, route_throttle_burst = 10 }
+  "sync-queue" = { timeout = 60, reserved_concurrency = 10 }
+  migrate      = { timeout = 300, reserved_concurrency = 1 }
 }
 
 tracing_mode       = "Active"

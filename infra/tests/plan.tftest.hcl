@@ -437,6 +437,14 @@ run "defaults" {
   }
 
   assert {
+    condition = (
+      var.memory_size_defaults == { native = 512, jvm = 1769 }
+      && alltrue([for f in aws_lambda_function.this : f.memory_size == 512])
+    )
+    error_message = "Defaults: 512 MB native, 1,769 MB JVM (infra/README.md, \"Memory sizes\"), and the native default deployed."
+  }
+
+  assert {
     condition     = alltrue([for f in aws_lambda_function.this : f.tracing_config[0].mode == "Active"])
     error_message = "Tracing must follow tracing_mode."
   }
@@ -479,6 +487,30 @@ run "jwt_authorizer_needs_issuer" {
   }
 
   expect_failures = [var.jwt_issuer]
+}
+
+run "memory_sizes_per_function_and_package_type" {
+  command = plan
+
+  variables {
+    package_type = "jvm"
+    functions = {
+      users        = { memory_size = { native = 256, jvm = 2048 }, timeout = 10, reserved_concurrency = 10 }
+      profile      = { memory_size = { native = 1024 }, timeout = 10, reserved_concurrency = 10 }
+      "sync-api"   = { timeout = 29, reserved_concurrency = 2 }
+      "sync-queue" = { timeout = 60, reserved_concurrency = 4 }
+      migrate      = { timeout = 120, reserved_concurrency = 1 }
+    }
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function.this["users"].memory_size == 2048
+      && aws_lambda_function.this["profile"].memory_size == var.memory_size_defaults.jvm
+      && aws_lambda_function.this["sync-api"].memory_size == var.memory_size_defaults.jvm
+    )
+    error_message = "A function's memory must be its own for the deployed package type, else the package type's default."
+  }
 }
 
 run "jvm_package_on_arm64" {
@@ -604,11 +636,11 @@ run "connection_budget_exceeded_by_concurrency" {
 
   variables {
     functions = {
-      users        = { memory_size = 512, timeout = 10, reserved_concurrency = 40 }
-      profile      = { memory_size = 512, timeout = 10, reserved_concurrency = 10 }
-      "sync-api"   = { memory_size = 512, timeout = 29, reserved_concurrency = 2 }
-      "sync-queue" = { memory_size = 512, timeout = 60, reserved_concurrency = 4 }
-      migrate      = { memory_size = 512, timeout = 120, reserved_concurrency = 1 }
+      users        = { timeout = 10, reserved_concurrency = 40 }
+      profile      = { timeout = 10, reserved_concurrency = 10 }
+      "sync-api"   = { timeout = 29, reserved_concurrency = 2 }
+      "sync-queue" = { timeout = 60, reserved_concurrency = 4 }
+      migrate      = { timeout = 120, reserved_concurrency = 1 }
     }
   }
 
