@@ -54,10 +54,24 @@ data "aws_iam_policy_document" "function" {
     }
   }
 
-  statement {
-    sid       = "ReadDatabaseSecret"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [local.db_secret_arn]
+  # One way in to the database, by var.db_auth: an IAM token for the one
+  # database user on this proxy, or a read of the one database secret.
+  dynamic "statement" {
+    for_each = var.db_auth == "iam" ? ["iam"] : []
+    content {
+      sid       = "ConnectThroughProxy"
+      actions   = ["rds-db:connect"]
+      resources = [local.db_iam_user_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.db_auth == "secret" ? ["secret"] : []
+    content {
+      sid       = "ReadDatabaseSecret"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [local.db_secret_arn]
+    }
   }
 
   dynamic "statement" {

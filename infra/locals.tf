@@ -59,8 +59,28 @@ locals {
   db_host       = aws_db_proxy.this.endpoint
   db_port       = 5432
 
+  # IAM authentication names the proxy by its resource id (prx-...), the last
+  # part of its ARN: arn:<partition>:rds:<region>:<account>:db-proxy:prx-...
+  db_proxy_arn_parts = split(":", aws_db_proxy.this.arn)
+  db_iam_user_arn = format(
+    "arn:%s:rds-db:%s:%s:dbuser:%s/%s",
+    local.db_proxy_arn_parts[1], local.db_proxy_arn_parts[3], local.db_proxy_arn_parts[4], local.db_proxy_arn_parts[6], var.db_username,
+  )
+
+  # What the app needs to log in (FANOUT_DB_AUTH): the host and port it signs
+  # the IAM token for, or the secret it reads the password from.
+  db_auth_environment = var.db_auth == "iam" ? {
+    FANOUT_DB_AUTH     = "iam"
+    FANOUT_DB_IAM_HOST = local.db_host
+    FANOUT_DB_IAM_PORT = tostring(local.db_port)
+    } : {
+    FANOUT_DB_AUTH       = "secret"
+    FANOUT_DB_SECRET_ARN = local.db_secret_arn
+  }
+
   # Every function runs the same app; these differ only per function below.
   common_environment = merge(
+    local.db_auth_environment,
     {
       QUARKUS_HTTP_PORT = tostring(local.app_port)
 
@@ -78,7 +98,6 @@ locals {
       QUARKUS_DATASOURCE_USERNAME                                = var.db_username
       QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE                       = tostring(var.db_pool_max_size)
       FANOUT_DB_POOL_MAX_SIZE                                    = tostring(var.db_pool_max_size) # application.properties reads this one
-      FANOUT_DB_SECRET_ARN                                       = local.db_secret_arn
 
       # Upstreams
       QUARKUS_REST_CLIENT_BILLING_URL         = var.upstream_urls.billing

@@ -550,6 +550,17 @@ variable "proxy_idle_client_timeout" {
   }
 }
 
+variable "db_auth" {
+  description = "How the functions log in to RDS Proxy: \"iam\" (default; the app signs a 15-minute IAM authentication token itself, the proxy requires it, and the roles may rds-db:connect as db_username on this proxy only) or \"secret\" (the app reads the RDS-managed password with secretsmanager:GetSecretValue on that one secret)."
+  type        = string
+  default     = "iam"
+
+  validation {
+    condition     = contains(["iam", "secret"], var.db_auth)
+    error_message = "db_auth must be iam or secret."
+  }
+}
+
 variable "db_pool_max_size" {
   description = "Reactive pool max size per function instance (QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE). Pool size x total reserved concurrency must fit the proxy's connection budget."
   type        = number

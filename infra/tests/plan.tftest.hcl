@@ -295,9 +295,41 @@ run "defaults" {
     condition = alltrue([
       for f in aws_lambda_function.this :
       !contains(keys(f.environment[0].variables), "QUARKUS_DATASOURCE_PASSWORD")
-      && f.environment[0].variables.FANOUT_DB_SECRET_ARN == local.db_secret_arn
     ])
-    error_message = "Functions get the secret's ARN, never the password itself."
+    error_message = "Functions never get the password itself."
+  }
+
+  # --- database login: IAM authentication through the proxy by default ------------
+
+  assert {
+    condition     = one(aws_db_proxy.this.auth).iam_auth == "REQUIRED" && aws_db_proxy.this.require_tls
+    error_message = "By default the proxy must require IAM authentication (over TLS)."
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      f.environment[0].variables.FANOUT_DB_AUTH == "iam"
+      && f.environment[0].variables.FANOUT_DB_IAM_HOST == aws_db_proxy.this.endpoint
+      && f.environment[0].variables.FANOUT_DB_IAM_PORT == "5432"
+      && f.environment[0].variables.QUARKUS_DATASOURCE_USERNAME == var.db_username
+      && !contains(keys(f.environment[0].variables), "FANOUT_DB_SECRET_ARN")
+    ])
+    error_message = "With IAM auth, functions get the proxy's host and port to sign tokens for, the user, and no secret."
+  }
+
+  assert {
+    condition = alltrue([
+      for doc in values(data.aws_iam_policy_document.function) :
+      length([for s in doc.statement : s if contains(s.actions, "rds-db:connect")]) == 1
+      && alltrue([
+        for s in doc.statement :
+        s.resources == toset(["arn:aws:rds-db:eu-central-1:123456789012:dbuser:prx-0123456789abcdef0/${var.db_username}"])
+        if contains(s.actions, "rds-db:connect")
+      ])
+      && !anytrue([for s in doc.statement : contains(s.actions, "secretsmanager:GetSecretValue")])
+    ])
+    error_message = "With IAM auth, each role may rds-db:connect only as the database user on this proxy, and read no secret."
   }
 
   # --- least privilege --------------------------------------------------------------
@@ -717,4 +749,46 @@ run "rollback_to_latest_refused" {
   }
 
   expect_failures = [var.live_version_pins]
+}
+
+run "secret_auth" {
+  command = plan
+
+  variables {
+    db_auth = "secret"
+  }
+
+  assert {
+    condition     = one(aws_db_proxy.this.auth).iam_auth == "DISABLED" && one(aws_db_proxy.this.auth).secret_arn == local.db_secret_arn
+    error_message = "With db_auth = secret, the proxy must accept the secret's password."
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      f.environment[0].variables.FANOUT_DB_AUTH == "secret"
+      && f.environment[0].variables.FANOUT_DB_SECRET_ARN == local.db_secret_arn
+      && !contains(keys(f.environment[0].variables), "FANOUT_DB_IAM_HOST")
+    ])
+    error_message = "With db_auth = secret, functions get the secret's ARN (never the password) and no IAM host."
+  }
+
+  assert {
+    condition = alltrue([
+      for doc in values(data.aws_iam_policy_document.function) :
+      anytrue([for s in doc.statement : s.resources == toset([local.db_secret_arn]) if contains(s.actions, "secretsmanager:GetSecretValue")])
+      && !anytrue([for s in doc.statement : contains(s.actions, "rds-db:connect")])
+    ])
+    error_message = "With db_auth = secret, each role may read the one secret and may not rds-db:connect."
+  }
+}
+
+run "db_auth_unknown" {
+  command = plan
+
+  variables {
+    db_auth = "password"
+  }
+
+  expect_failures = [var.db_auth]
 }

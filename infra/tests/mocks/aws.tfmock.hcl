@@ -46,6 +46,7 @@ mock_resource "aws_s3_object" {
 mock_resource "aws_db_proxy" {
   defaults = {
     endpoint = "fanout-test.proxy-abc.eu-central-1.rds.amazonaws.com"
+    arn      = "arn:aws:rds:eu-central-1:123456789012:db-proxy:prx-0123456789abcdef0"
   }
 }
 
