@@ -3,7 +3,8 @@
 # resource, marked "Resource * required" below:
 #   - ec2 network-interface actions for VPC functions (the Describe* actions
 #     have no resource-level permissions, and Lambda creates the ENIs);
-#   - xray:PutTraceSegments / xray:PutTelemetryRecords (no resource types).
+#   - xray:PutTraceSegments / xray:PutTelemetryRecords (no resource types),
+#     only when Lambda's active tracing or the ADOT collector writes to X-Ray.
 
 data "aws_iam_policy_document" "lambda_assume" {
   statement {
@@ -46,7 +47,7 @@ data "aws_iam_policy_document" "function" {
   }
 
   dynamic "statement" {
-    for_each = var.tracing_mode == "Active" ? ["xray"] : []
+    for_each = local.xray_writes ? ["xray"] : []
     content {
       sid       = "WriteTraces"
       actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]

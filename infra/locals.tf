@@ -48,7 +48,26 @@ locals {
     for k, f in var.functions : k => coalesce(f.memory_size[var.package_type], var.memory_size_defaults[var.package_type])
   }
 
-  layers = [var.web_adapter_layer_arn]
+  layers = compact([
+    var.web_adapter_layer_arn,
+    var.traces_exporter == "adot" ? var.adot_collector_layer_arn : null,
+  ])
+
+  # OpenTelemetry (Quarkus keys). The ADOT collector extension listens on
+  # localhost:4318 (OTLP over HTTP) inside the execution environment. The X-Ray
+  # propagator continues a trace that arrives in X-Amzn-Trace-Id, so Lambda's
+  # and the app's spans share one trace.
+  traces_environment = var.traces_exporter == "none" ? {
+    QUARKUS_OTEL_TRACES_EXPORTER = "none"
+    } : {
+    QUARKUS_OTEL_TRACES_EXPORTER               = "cdi"
+    QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = var.traces_exporter == "adot" ? "http://localhost:4318" : var.traces_otlp_endpoint
+    QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL = var.traces_exporter == "adot" ? "http/protobuf" : var.traces_otlp_protocol
+    QUARKUS_OTEL_PROPAGATORS                   = "tracecontext,baggage,xray"
+  }
+
+  # Who writes to X-Ray: Lambda's own segments (Active) and the ADOT collector.
+  xray_writes = var.tracing_mode == "Active" || var.traces_exporter == "adot"
 
   # Absent in tests and before the first build: plans still work (the hash is
   # then null; uploading the missing file fails at apply, as it should).
@@ -81,6 +100,7 @@ locals {
   # Every function runs the same app; these differ only per function below.
   common_environment = merge(
     local.db_auth_environment,
+    local.traces_environment,
     {
       QUARKUS_HTTP_PORT = tostring(local.app_port)
 

@@ -263,13 +263,94 @@ variable "live_version_pins" {
 }
 
 variable "tracing_mode" {
-  description = "X-Ray tracing mode of the functions: \"Active\" or \"PassThrough\"."
+  description = "X-Ray tracing mode of the functions: \"Active\" (Lambda records a segment per invocation and samples) or \"PassThrough\". The app's own spans leave only through traces_exporter."
   type        = string
   default     = "Active"
 
   validation {
     condition     = contains(["Active", "PassThrough"], var.tracing_mode)
     error_message = "tracing_mode must be Active or PassThrough."
+  }
+}
+
+variable "traces_exporter" {
+  description = "Where the app's OpenTelemetry spans go: \"none\" (default: not exported), \"adot\" (the ADOT collector layer, adot_collector_layer_arn, receives OTLP on localhost:4318 and its default configuration exports to X-Ray) or \"otlp\" (straight to the OTLP collector at traces_otlp_endpoint)."
+  type        = string
+  default     = "none"
+
+  validation {
+    condition     = contains(["none", "adot", "otlp"], var.traces_exporter)
+    error_message = "traces_exporter must be none, adot or otlp."
+  }
+}
+
+variable "adot_collector_layer_arn" {
+  description = "traces_exporter = \"adot\": ARN of the ADOT collector layer for aws_region and architecture, e.g. arn:aws:lambda:<region>:901920570463:layer:aws-otel-collector-amd64-ver-<version>:<n>. The collector-only layer: the ADOT Java agent layers need AWS_LAMBDA_EXEC_WRAPPER, which the Web Adapter already holds."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.traces_exporter != "adot" || var.adot_collector_layer_arn != null
+    error_message = "traces_exporter = \"adot\" needs adot_collector_layer_arn."
+  }
+
+  validation {
+    condition     = var.adot_collector_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", coalesce(var.adot_collector_layer_arn, "-")))
+    error_message = "adot_collector_layer_arn must be a versioned Lambda layer ARN."
+  }
+
+  validation {
+    condition     = var.adot_collector_layer_arn == null || try(split(":", var.adot_collector_layer_arn)[3] == var.aws_region, false)
+    error_message = "adot_collector_layer_arn must be in aws_region (${var.aws_region}): layers are regional."
+  }
+
+  validation {
+    condition     = var.adot_collector_layer_arn == null || !strcontains(lower(coalesce(var.adot_collector_layer_arn, "-")), "java")
+    error_message = "Use the ADOT collector layer, not a Java agent or wrapper layer: those need AWS_LAMBDA_EXEC_WRAPPER, which the Web Adapter already holds."
+  }
+
+  validation {
+    # AWS's collector layers name their instruction set (amd64 or arm64).
+    condition = (
+      var.adot_collector_layer_arn == null
+      || !can(regex("(amd64|arm64)", coalesce(var.adot_collector_layer_arn, "-")))
+      || strcontains(coalesce(var.adot_collector_layer_arn, "-"), var.architecture == "arm64" ? "arm64" : "amd64")
+    )
+    error_message = "adot_collector_layer_arn must match architecture (${var.architecture}): amd64 for x86_64, arm64 for arm64."
+  }
+}
+
+variable "traces_otlp_endpoint" {
+  description = "traces_exporter = \"otlp\": base URL of your OTLP collector, e.g. https://otel.example.com (for http/protobuf the exporter posts to <url>/v1/traces). It is reached through the NAT, so its port must be in upstream_egress_ports."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.traces_exporter != "otlp" || can(regex("^https?://[^/:]+(:[0-9]+)?(/.*)?$", coalesce(var.traces_otlp_endpoint, "-")))
+    error_message = "traces_exporter = \"otlp\" needs traces_otlp_endpoint, an http:// or https:// URL."
+  }
+
+  validation {
+    # The functions' security group opens only upstream_egress_ports to the internet.
+    condition = var.traces_exporter != "otlp" || contains(
+      [for p in var.upstream_egress_ports : tostring(p)],
+      try(
+        regex("^https?://[^/:]+:([0-9]+)", coalesce(var.traces_otlp_endpoint, "-"))[0],
+        startswith(coalesce(var.traces_otlp_endpoint, "-"), "https://") ? "443" : "80",
+      ),
+    )
+    error_message = "The port of traces_otlp_endpoint must be in upstream_egress_ports, or the functions cannot reach it."
+  }
+}
+
+variable "traces_otlp_protocol" {
+  description = "traces_exporter = \"otlp\": OTLP protocol of traces_otlp_endpoint, \"http/protobuf\" or \"grpc\". The ADOT collector is always reached with http/protobuf on localhost:4318."
+  type        = string
+  default     = "http/protobuf"
+
+  validation {
+    condition     = contains(["http/protobuf", "grpc"], var.traces_otlp_protocol)
+    error_message = "traces_otlp_protocol must be http/protobuf or grpc."
   }
 }
 

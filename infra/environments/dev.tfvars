@@ -21,7 +21,12 @@ functions = {
   migrate      = { timeout = 120, reserved_concurrency = 1 }
 }
 
-tracing_mode       = "Active"
+tracing_mode = "Active"
+
+# The app's spans: "none", "adot" (set adot_collector_layer_arn to the ADOT
+# collector layer for this region) or "otlp" (set traces_otlp_endpoint).
+traces_exporter = "none"
+
 log_retention_days = 7
 
 upstream_urls = {

@@ -26,7 +26,12 @@ functions = {
   migrate      = { timeout = 300, reserved_concurrency = 1 }
 }
 
-tracing_mode       = "Active"
+tracing_mode = "Active"
+
+# The app's spans: "none", "adot" (set adot_collector_layer_arn to the ADOT
+# collector layer for this region) or "otlp" (set traces_otlp_endpoint).
+traces_exporter = "none"
+
 log_retention_days = 90
 
 upstream_urls = {

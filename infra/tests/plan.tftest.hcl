@@ -477,6 +477,19 @@ run "defaults" {
   }
 
   assert {
+    condition = (
+      alltrue([
+        for f in aws_lambda_function.this :
+        f.environment[0].variables.QUARKUS_OTEL_TRACES_EXPORTER == "none"
+        && !contains(keys(f.environment[0].variables), "QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        && length(f.layers) == 1
+      ])
+      && length(aws_vpc_endpoint.xray) == 0
+    )
+    error_message = "By default the app's spans are not exported: exporter none, no collector layer, no X-Ray endpoint."
+  }
+
+  assert {
     condition     = alltrue([for f in aws_lambda_function.this : f.tracing_config[0].mode == "Active"])
     error_message = "Tracing must follow tracing_mode."
   }
@@ -791,4 +804,124 @@ run "db_auth_unknown" {
   }
 
   expect_failures = [var.db_auth]
+}
+
+run "traces_through_adot_to_xray" {
+  command = plan
+
+  variables {
+    traces_exporter          = "adot"
+    adot_collector_layer_arn = "arn:aws:lambda:eu-central-1:901920570463:layer:aws-otel-collector-amd64-ver-0-117-0:1"
+    # The collector writes to X-Ray even when Lambda does not trace actively.
+    tracing_mode = "PassThrough"
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      contains(f.layers, var.adot_collector_layer_arn) && contains(f.layers, var.web_adapter_layer_arn)
+      && f.environment[0].variables.QUARKUS_OTEL_TRACES_EXPORTER == "cdi"
+      && f.environment[0].variables.QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT == "http://localhost:4318"
+      && f.environment[0].variables.QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL == "http/protobuf"
+      && f.environment[0].variables.QUARKUS_OTEL_PROPAGATORS == "tracecontext,baggage,xray"
+    ])
+    error_message = "With adot, every function must carry the collector layer and export OTLP/HTTP to it on localhost:4318 with the X-Ray propagator."
+  }
+
+  assert {
+    condition = alltrue([
+      for doc in values(data.aws_iam_policy_document.function) :
+      anytrue([for s in doc.statement : contains(s.actions, "xray:PutTraceSegments")])
+    ])
+    error_message = "The collector needs xray:PutTraceSegments in every function's role."
+  }
+
+  assert {
+    condition = (
+      length(aws_vpc_endpoint.xray) == 1
+      && aws_vpc_endpoint.xray[0].service_name == "com.amazonaws.eu-central-1.xray"
+      && aws_vpc_endpoint.xray[0].security_group_ids == toset([aws_security_group.endpoints.id])
+      && toset(aws_vpc_endpoint.xray[0].subnet_ids) == toset(aws_subnet.private[*].id)
+    )
+    error_message = "With adot, X-Ray must be reachable through an interface endpoint in the private subnets."
+  }
+}
+
+run "traces_adot_needs_a_layer" {
+  command = plan
+
+  variables {
+    traces_exporter = "adot"
+  }
+
+  expect_failures = [var.adot_collector_layer_arn]
+}
+
+run "traces_adot_java_agent_refused" {
+  command = plan
+
+  variables {
+    traces_exporter          = "adot"
+    adot_collector_layer_arn = "arn:aws:lambda:eu-central-1:901920570463:layer:aws-otel-java-agent-amd64-ver-1-32-0:1"
+  }
+
+  expect_failures = [var.adot_collector_layer_arn]
+}
+
+run "traces_adot_wrong_architecture" {
+  command = plan
+
+  variables {
+    traces_exporter          = "adot"
+    adot_collector_layer_arn = "arn:aws:lambda:eu-central-1:901920570463:layer:aws-otel-collector-arm64-ver-0-117-0:1"
+  }
+
+  expect_failures = [var.adot_collector_layer_arn]
+}
+
+run "traces_to_an_otlp_collector" {
+  command = plan
+
+  variables {
+    traces_exporter      = "otlp"
+    traces_otlp_endpoint = "https://otel.example.com"
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      f.environment[0].variables.QUARKUS_OTEL_TRACES_EXPORTER == "cdi"
+      && f.environment[0].variables.QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT == "https://otel.example.com"
+      && f.environment[0].variables.QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL == "http/protobuf"
+      && f.environment[0].variables.QUARKUS_OTEL_PROPAGATORS == "tracecontext,baggage,xray"
+      && length(f.layers) == 1
+    ])
+    error_message = "With otlp, functions export to the given endpoint with the X-Ray propagator and carry no collector layer."
+  }
+
+  assert {
+    condition     = length(aws_vpc_endpoint.xray) == 0
+    error_message = "An external collector needs no X-Ray endpoint."
+  }
+}
+
+run "traces_otlp_port_not_open" {
+  command = plan
+
+  variables {
+    traces_exporter      = "otlp"
+    traces_otlp_endpoint = "https://otel.example.com:4318"
+  }
+
+  expect_failures = [var.traces_otlp_endpoint]
+}
+
+run "traces_otlp_needs_an_endpoint" {
+  command = plan
+
+  variables {
+    traces_exporter = "otlp"
+  }
+
+  expect_failures = [var.traces_otlp_endpoint]
 }
