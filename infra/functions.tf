@@ -129,9 +129,10 @@ resource "aws_lambda_function" "this" {
 
   # SnapStart restores published versions of Java managed runtimes from a
   # snapshot taken after init; it does not apply to OS-only runtimes such as
-  # provided.al2023, so the native package never gets it.
+  # provided.al2023, so the native package never gets it (nor migrate: see
+  # local.snap_start_functions).
   dynamic "snap_start" {
-    for_each = local.snap_start ? ["PublishedVersions"] : []
+    for_each = contains(local.snap_start_functions, each.key) ? ["PublishedVersions"] : []
     content {
       apply_on = snap_start.value
     }

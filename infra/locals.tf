@@ -42,7 +42,10 @@ locals {
   runtime = var.package_type == "native" ? "provided.al2023" : "java21"
   handler = var.package_type == "native" ? "bootstrap" : var.jvm_run_script
 
-  snap_start = var.package_type == "jvm" && var.jvm_snap_start
+  # Not migrate: it migrates in its init (QUARKUS_FLYWAY_MIGRATE_AT_START), which
+  # SnapStart would run when the version is published, before the database may
+  # be reachable, and it is invoked once per deploy, where a snapshot saves nothing.
+  snap_start_functions = var.package_type == "jvm" && var.jvm_snap_start ? setsubtract(keys(var.functions), ["migrate"]) : toset([])
 
   memory_size = {
     for k, f in var.functions : k => coalesce(f.memory_size[var.package_type], var.memory_size_defaults[var.package_type])
@@ -128,15 +131,6 @@ locals {
       FANOUT_METRICS_NAMESPACE = var.metrics_namespace
     },
     var.package_type == "jvm" ? { AWS_LAMBDA_EXEC_WRAPPER = "/opt/bootstrap" } : {},
-    # The app runs as the adapter's child process, not inside Lambda's Java
-    # runtime, so Lambda never calls its org.crac hooks itself; the adapter
-    # (v1.1.0 or later) relays the snapshot lifecycle to these paths.
-    local.snap_start && var.snap_start_hook_paths.before_checkpoint != null ? {
-      AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH = var.snap_start_hook_paths.before_checkpoint
-    } : {},
-    local.snap_start && var.snap_start_hook_paths.after_restore != null ? {
-      AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH = var.snap_start_hook_paths.after_restore
-    } : {},
   )
 
   function_environment = {
@@ -146,6 +140,15 @@ locals {
         FANOUT_FUNCTION                 = function
         QUARKUS_FLYWAY_MIGRATE_AT_START = function == "migrate" ? "true" : "false"
       },
+      # The app runs as the adapter's child process, not inside Lambda's Java
+      # runtime, so Lambda never calls its org.crac hooks itself; the adapter
+      # (v1.1.0 or later) relays the snapshot lifecycle to these paths.
+      contains(local.snap_start_functions, function) && var.snap_start_hook_paths.before_checkpoint != null ? {
+        AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH = var.snap_start_hook_paths.before_checkpoint
+      } : {},
+      contains(local.snap_start_functions, function) && var.snap_start_hook_paths.after_restore != null ? {
+        AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH = var.snap_start_hook_paths.after_restore
+      } : {},
       contains(keys(local.event_paths), function) ? {
         AWS_LWA_PASS_THROUGH_PATH  = local.event_paths[function]
         AWS_LWA_ERROR_STATUS_CODES = local.event_error_status_codes

@@ -581,10 +581,16 @@ run "jvm_package_on_arm64" {
   assert {
     condition = alltrue([
       for k, f in aws_lambda_function.this :
-      one(f.snap_start).apply_on == "PublishedVersions" && f.publish
+      try(one(f.snap_start).apply_on, "none") == "PublishedVersions" && f.publish
       && aws_lambda_alias.live[k].function_version == f.version
+      if k != "migrate"
     ])
     error_message = "JVM functions must use SnapStart on published versions, served through the live alias."
+  }
+
+  assert {
+    condition     = length(aws_lambda_function.this["migrate"].snap_start) == 0
+    error_message = "migrate migrates in its init, which SnapStart would run at publish time: it must not use SnapStart."
   }
 
   assert {
@@ -610,11 +616,13 @@ run "jvm_snap_start_hooks" {
 
   assert {
     condition = alltrue([
-      for f in aws_lambda_function.this :
-      f.environment[0].variables.AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH == "/q/snapstart/before-checkpoint"
-      && f.environment[0].variables.AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH == "/q/snapstart/after-restore"
+      for k, f in aws_lambda_function.this :
+      k == "migrate" ? !contains(keys(f.environment[0].variables), "AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH") : (
+        f.environment[0].variables.AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH == "/q/snapstart/before-checkpoint"
+        && f.environment[0].variables.AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH == "/q/snapstart/after-restore"
+      )
     ])
-    error_message = "The adapter must get the hook paths."
+    error_message = "The adapter must get the hook paths where SnapStart is on, and only there."
   }
 }
 
