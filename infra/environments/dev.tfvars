@@ -1,4 +1,5 @@
 # Development: one NAT gateway, a small single-AZ database, no JWT.
+# terraform -chdir=infra init -reconfigure -backend-config=environments/dev.s3.tfbackend
 # terraform -chdir=infra apply -var-file=environments/dev.tfvars
 
 environment = "dev"

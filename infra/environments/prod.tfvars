@@ -1,5 +1,6 @@
 # Production: NAT per AZ, Multi-AZ database with deletion protection, JWT on,
 # alarms to an SNS topic. Replace the example issuer, audience, URLs and ARN.
+# terraform -chdir=infra init -reconfigure -backend-config=environments/prod.s3.tfbackend
 # terraform -chdir=infra apply -var-file=environments/prod.tfvars
 
 environment = "prod"
