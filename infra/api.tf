@@ -33,7 +33,7 @@ resource "aws_apigatewayv2_integration" "this" {
   api_id                 = aws_apigatewayv2_api.this.id
   integration_type       = "AWS_PROXY"
   integration_method     = "POST"
-  integration_uri        = aws_lambda_function.this[each.key].invoke_arn
+  integration_uri        = aws_lambda_alias.live[each.key].invoke_arn
   payload_format_version = "2.0"
   timeout_milliseconds   = min(30000, var.functions[each.key].timeout * 1000)
 }
@@ -94,13 +94,15 @@ resource "aws_apigatewayv2_stage" "this" {
   depends_on = [aws_apigatewayv2_route.this]
 }
 
-# API Gateway may invoke each function only for that function's own routes.
+# API Gateway may invoke each function's live alias only for that function's
+# own routes. A permission on the alias does not cover $LATEST or a version.
 resource "aws_lambda_permission" "api" {
   for_each = local.route_functions
 
   statement_id  = "AllowApi-${trim(replace(each.key, "/[^A-Za-z0-9]+/", "-"), "-")}"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.this[each.value].function_name
+  qualifier     = aws_lambda_alias.live[each.value].name
   principal     = "apigateway.amazonaws.com"
   source_arn = format(
     "%s/*/%s%s",

@@ -44,6 +44,36 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "artifacts" {
   }
 }
 
+# Every deploy overwrites the package's key, so the bucket's versioning keeps
+# each earlier package as a noncurrent version. Keep the last
+# var.packages_kept (the current one and the newest earlier ones) and expire
+# the rest a day after they are replaced. Lambda keeps its own copy of each
+# published version's code, so an expired package never breaks a version the
+# live alias can roll back to.
+resource "aws_s3_bucket_lifecycle_configuration" "artifacts" {
+  bucket = aws_s3_bucket.artifacts.id
+
+  rule {
+    id     = "keep-last-${var.packages_kept}-packages"
+    status = "Enabled"
+
+    filter {
+      prefix = "${var.project}/"
+    }
+
+    noncurrent_version_expiration {
+      newer_noncurrent_versions = var.packages_kept - 1
+      noncurrent_days           = 1
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.artifacts]
+}
+
 resource "aws_s3_object" "package" {
   bucket      = aws_s3_bucket.artifacts.id
   key         = "${var.project}/function-${var.package_type}-${var.architecture}.zip"
@@ -74,12 +104,17 @@ resource "aws_lambda_function" "this" {
   s3_object_version = aws_s3_object.package.version_id
   source_code_hash  = local.package_hash
 
+  # Every change publishes an immutable version; callers reach it only
+  # through the live alias below, so a rollback moves the alias, and
+  # SnapStart (which works on published versions only) can apply.
+  publish = true
+
   runtime       = local.runtime
   handler       = local.handler
   architectures = [var.architecture]
   layers        = local.layers
 
-  memory_size                    = each.value.memory_size
+  memory_size                    = local.memory_size[each.key]
   timeout                        = each.value.timeout
   reserved_concurrent_executions = each.value.reserved_concurrency
 
@@ -90,6 +125,17 @@ resource "aws_lambda_function" "this" {
   vpc_config {
     subnet_ids         = aws_subnet.private[*].id
     security_group_ids = [aws_security_group.functions.id]
+  }
+
+  # SnapStart restores published versions of Java managed runtimes from a
+  # snapshot taken after init; it does not apply to OS-only runtimes such as
+  # provided.al2023, so the native package never gets it (nor migrate: see
+  # local.snap_start_functions).
+  dynamic "snap_start" {
+    for_each = contains(local.snap_start_functions, each.key) ? ["PublishedVersions"] : []
+    content {
+      apply_on = snap_start.value
+    }
   }
 
   tracing_config {
@@ -104,6 +150,18 @@ resource "aws_lambda_function" "this" {
   depends_on = [aws_iam_role_policy.function]
 }
 
+# The one name every caller invokes: API Gateway, the SQS mapping and the
+# migration invocation. It follows the newest published version unless
+# var.live_version_pins holds a function back (a rollback).
+resource "aws_lambda_alias" "live" {
+  for_each = var.functions
+
+  name             = "live"
+  description      = "What callers invoke; move it to roll back."
+  function_name    = aws_lambda_function.this[each.key].function_name
+  function_version = lookup(var.live_version_pins, each.key, aws_lambda_function.this[each.key].version)
+}
+
 ## Migrations: run once per deploy (and whenever the package changes), after
 ## the database is reachable through the proxy. The adapter POSTs the input
 ## to /events/migrate; the app answers 200 with the applied schema version,
@@ -111,6 +169,7 @@ resource "aws_lambda_function" "this" {
 
 resource "aws_lambda_invocation" "migrate" {
   function_name = aws_lambda_function.this["migrate"].function_name
+  qualifier     = aws_lambda_alias.live["migrate"].name
 
   input = jsonencode({
     action = "migrate"
@@ -118,6 +177,7 @@ resource "aws_lambda_invocation" "migrate" {
 
   triggers = {
     package  = coalesce(local.package_hash, "absent")
+    version  = aws_lambda_alias.live["migrate"].function_version
     database = aws_db_instance.this.id
   }
 

@@ -3,7 +3,8 @@
 # resource, marked "Resource * required" below:
 #   - ec2 network-interface actions for VPC functions (the Describe* actions
 #     have no resource-level permissions, and Lambda creates the ENIs);
-#   - xray:PutTraceSegments / xray:PutTelemetryRecords (no resource types).
+#   - xray:PutTraceSegments / xray:PutTelemetryRecords (no resource types),
+#     only when Lambda's active tracing or the ADOT collector writes to X-Ray.
 
 data "aws_iam_policy_document" "lambda_assume" {
   statement {
@@ -46,7 +47,7 @@ data "aws_iam_policy_document" "function" {
   }
 
   dynamic "statement" {
-    for_each = var.tracing_mode == "Active" ? ["xray"] : []
+    for_each = local.xray_writes ? ["xray"] : []
     content {
       sid       = "WriteTraces"
       actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
@@ -54,10 +55,24 @@ data "aws_iam_policy_document" "function" {
     }
   }
 
-  statement {
-    sid       = "ReadDatabaseSecret"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [local.db_secret_arn]
+  # One way in to the database, by var.db_auth: an IAM token for the one
+  # database user on this proxy, or a read of the one database secret.
+  dynamic "statement" {
+    for_each = var.db_auth == "iam" ? ["iam"] : []
+    content {
+      sid       = "ConnectThroughProxy"
+      actions   = ["rds-db:connect"]
+      resources = [local.db_iam_user_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.db_auth == "secret" ? ["secret"] : []
+    content {
+      sid       = "ReadDatabaseSecret"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [local.db_secret_arn]
+    }
   }
 
   dynamic "statement" {

@@ -3,9 +3,10 @@
 # recommendations, directory), which live outside this VPC at arbitrary URLs,
 # so interface endpoints alone cannot serve them: a NAT gateway does
 # (var.nat_gateway_mode). Secrets Manager gets an interface endpoint anyway,
-# so that reading the database secret never leaves the AWS network. Logs,
-# EMF metrics, traces and SQS polling are handled by the Lambda service
-# outside the VPC and need neither.
+# so that reading the database secret never leaves the AWS network, and so
+# does X-Ray when the ADOT collector exports to it. Logs, EMF metrics,
+# Lambda's own trace segments and SQS polling are handled by the Lambda
+# service outside the VPC and need neither.
 
 data "aws_availability_zones" "available" {
   state = "available"
@@ -120,6 +121,22 @@ resource "aws_route_table_association" "private" {
 
   subnet_id      = aws_subnet.private[count.index].id
   route_table_id = aws_route_table.private[count.index].id
+}
+
+# The ADOT collector exports to the X-Ray API from inside the function, unlike
+# Lambda's own segments; this endpoint keeps that on the AWS network and works
+# without a NAT.
+resource "aws_vpc_endpoint" "xray" {
+  count = var.traces_exporter == "adot" ? 1 : 0
+
+  vpc_id              = aws_vpc.this.id
+  service_name        = "com.amazonaws.${var.aws_region}.xray"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+  subnet_ids          = aws_subnet.private[*].id
+  security_group_ids  = [aws_security_group.endpoints.id]
+
+  tags = { Name = "${local.name}-xray" }
 }
 
 resource "aws_vpc_endpoint" "secretsmanager" {

@@ -21,6 +21,11 @@ output "function_names" {
   value       = { for k, f in aws_lambda_function.this : k => f.function_name }
 }
 
+output "live_versions" {
+  description = "Published version each function's live alias points to (what callers run)."
+  value       = { for k, a in aws_lambda_alias.live : k => a.function_version }
+}
+
 output "dashboard_name" {
   description = "CloudWatch dashboard with the functions, the API, the queue and the app metrics."
   value       = aws_cloudwatch_dashboard.this.dashboard_name

@@ -36,7 +36,7 @@ resource "aws_sqs_queue_redrive_allow_policy" "dead_letter" {
 
 resource "aws_lambda_event_source_mapping" "sync" {
   event_source_arn                   = aws_sqs_queue.sync.arn
-  function_name                      = aws_lambda_function.this["sync-queue"].arn
+  function_name                      = aws_lambda_alias.live["sync-queue"].arn
   batch_size                         = var.sqs_batch_size
   maximum_batching_window_in_seconds = var.sqs_batching_window_seconds
   function_response_types            = ["ReportBatchItemFailures"]

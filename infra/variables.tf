@@ -114,43 +114,99 @@ variable "jvm_run_script" {
   }
 }
 
-variable "web_adapter_layer_arn" {
-  description = "ARN of the AWS Lambda Web Adapter layer. null selects AWS's public layer (account 753240598075, version 24) for the region and architecture."
-  type        = string
-  default     = null
+variable "jvm_snap_start" {
+  description = "package_type = \"jvm\" only: restore each published version from a SnapStart snapshot instead of starting the JVM on every cold start. Ignored for native (provided.al2023 has no SnapStart)."
+  type        = bool
+  default     = true
+}
+
+variable "snap_start_hook_paths" {
+  description = "With SnapStart: app paths the Web Adapter POSTs before the snapshot (close pools) and after a restore (reopen them, re-read credentials), as AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH / AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH. Needs an adapter layer of v1.1.0 or later; unset, no hook is called."
+  type = object({
+    before_checkpoint = optional(string)
+    after_restore     = optional(string)
+  })
+  default = {}
 
   validation {
-    condition     = var.web_adapter_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.web_adapter_layer_arn))
-    error_message = "web_adapter_layer_arn must be a versioned Lambda layer ARN."
+    condition     = alltrue([for p in values(var.snap_start_hook_paths) : p == null || startswith(coalesce(p, "-"), "/")])
+    error_message = "snap_start_hook_paths must be absolute paths such as /q/snapstart/after-restore."
   }
 }
 
-variable "secrets_extension_layer_arn" {
-  description = "Optional ARN of the \"AWS Parameters and Secrets Lambda Extension\" layer (region-specific). When set, the functions can read the database secret from http://localhost:2773 instead of calling Secrets Manager themselves."
+variable "web_adapter_layer_arn" {
+  description = "ARN of the AWS Lambda Web Adapter layer, versioned. The default is AWS's public x86_64 layer, version 24, in eu-central-1; set the one for your region and architecture (LambdaAdapterLayerX86 or LambdaAdapterLayerArm64 from account 753240598075), and pin a newer version here to upgrade."
   type        = string
-  default     = null
+  default     = "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAdapterLayerX86:24"
 
   validation {
-    condition     = var.secrets_extension_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.secrets_extension_layer_arn))
-    error_message = "secrets_extension_layer_arn must be a versioned Lambda layer ARN."
+    condition     = can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.web_adapter_layer_arn))
+    error_message = "web_adapter_layer_arn must be a versioned Lambda layer ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)."
+  }
+
+  validation {
+    # Lambda refuses a layer from another region only at apply; say so at plan.
+    condition     = try(split(":", var.web_adapter_layer_arn)[3] == var.aws_region, false)
+    error_message = "web_adapter_layer_arn must be in aws_region (${var.aws_region}): layers are regional."
+  }
+
+  validation {
+    # AWS's layers are per instruction set; the wrong one fails only at the first invocation.
+    condition = (
+      !startswith(try(split(":", var.web_adapter_layer_arn)[6], ""), "LambdaAdapterLayer")
+      || (try(split(":", var.web_adapter_layer_arn)[6], "") == "LambdaAdapterLayerArm64") == (var.architecture == "arm64")
+    )
+    error_message = "web_adapter_layer_arn must match architecture (${var.architecture}): LambdaAdapterLayerX86 for x86_64, LambdaAdapterLayerArm64 for arm64."
+  }
+}
+
+variable "packages_kept" {
+  description = "Packages kept per package key in the artifacts bucket: the current one and the newest earlier ones. Older ones expire a day after they are replaced."
+  type        = number
+  default     = 5
+
+  validation {
+    # S3 keeps 1..100 newer noncurrent versions, and the current one is one more.
+    condition     = var.packages_kept >= 2 && var.packages_kept <= 101 && floor(var.packages_kept) == var.packages_kept
+    error_message = "packages_kept must be a whole number between 2 and 101."
+  }
+}
+
+variable "memory_size_defaults" {
+  description = "Memory (MB) of every function, per package type, unless var.functions sets its own. CPU share grows with memory: 1,769 MB is one vCPU. See infra/README.md, \"Memory sizes\", for where the defaults come from."
+  type = object({
+    native = number
+    jvm    = number
+  })
+  default = {
+    native = 512
+    jvm    = 1769
+  }
+
+  validation {
+    condition     = alltrue([for m in values(var.memory_size_defaults) : m >= 128 && m <= 10240])
+    error_message = "memory_size_defaults must be between 128 and 10240 MB."
   }
 }
 
 variable "functions" {
-  description = "Per-function settings. Keys are fixed: users, profile, sync-api, sync-queue, migrate. route_throttle_* apply to each API route the function serves."
+  description = "Per-function settings. Keys are fixed: users, profile, sync-api, sync-queue, migrate. memory_size (MB) is per package type and optional, e.g. { jvm = 2048 }; an absent one takes memory_size_defaults. route_throttle_* apply to each API route the function serves."
   type = map(object({
-    memory_size          = number
+    memory_size = optional(object({
+      native = optional(number)
+      jvm    = optional(number)
+    }), {})
     timeout              = number
     reserved_concurrency = number
     route_throttle_rate  = optional(number, 50)
     route_throttle_burst = optional(number, 100)
   }))
   default = {
-    users        = { memory_size = 512, timeout = 10, reserved_concurrency = 10 }
-    profile      = { memory_size = 512, timeout = 10, reserved_concurrency = 10 }
-    "sync-api"   = { memory_size = 512, timeout = 29, reserved_concurrency = 2, route_throttle_rate = 5, route_throttle_burst = 10 }
-    "sync-queue" = { memory_size = 512, timeout = 60, reserved_concurrency = 4 }
-    migrate      = { memory_size = 512, timeout = 120, reserved_concurrency = 1 }
+    users        = { timeout = 10, reserved_concurrency = 10 }
+    profile      = { timeout = 10, reserved_concurrency = 10 }
+    "sync-api"   = { timeout = 29, reserved_concurrency = 2, route_throttle_rate = 5, route_throttle_burst = 10 }
+    "sync-queue" = { timeout = 60, reserved_concurrency = 4 }
+    migrate      = { timeout = 120, reserved_concurrency = 1 }
   }
 
   validation {
@@ -159,7 +215,9 @@ variable "functions" {
   }
 
   validation {
-    condition     = alltrue([for f in values(var.functions) : f.memory_size >= 128 && f.memory_size <= 10240])
+    condition = alltrue(flatten([
+      for f in values(var.functions) : [for m in values(f.memory_size) : m == null || (coalesce(m, 0) >= 128 && coalesce(m, 0) <= 10240)]
+    ]))
     error_message = "memory_size must be between 128 and 10240 MB."
   }
 
@@ -187,14 +245,112 @@ variable "functions" {
   }
 }
 
+variable "live_version_pins" {
+  description = "Roll back without a rebuild: pin a function's live alias to an earlier published version, e.g. { profile = \"7\" }. Functions not listed follow their newest version. Remove the pin to roll forward."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.live_version_pins) : contains(["users", "profile", "sync-api", "sync-queue", "migrate"], k)])
+    error_message = "live_version_pins keys must be function names: users, profile, sync-api, sync-queue, migrate."
+  }
+
+  validation {
+    # A number: "$LATEST" would defeat the alias (and SnapStart).
+    condition     = alltrue([for v in values(var.live_version_pins) : can(regex("^[1-9][0-9]*$", v))])
+    error_message = "live_version_pins values must be published version numbers such as \"7\", never $LATEST."
+  }
+}
+
 variable "tracing_mode" {
-  description = "X-Ray tracing mode of the functions: \"Active\" or \"PassThrough\"."
+  description = "X-Ray tracing mode of the functions: \"Active\" (Lambda records a segment per invocation and samples) or \"PassThrough\". The app's own spans leave only through traces_exporter."
   type        = string
   default     = "Active"
 
   validation {
     condition     = contains(["Active", "PassThrough"], var.tracing_mode)
     error_message = "tracing_mode must be Active or PassThrough."
+  }
+}
+
+variable "traces_exporter" {
+  description = "Where the app's OpenTelemetry spans go: \"none\" (default: not exported), \"adot\" (the ADOT collector layer, adot_collector_layer_arn, receives OTLP on localhost:4318 and its default configuration exports to X-Ray) or \"otlp\" (straight to the OTLP collector at traces_otlp_endpoint)."
+  type        = string
+  default     = "none"
+
+  validation {
+    condition     = contains(["none", "adot", "otlp"], var.traces_exporter)
+    error_message = "traces_exporter must be none, adot or otlp."
+  }
+}
+
+variable "adot_collector_layer_arn" {
+  description = "traces_exporter = \"adot\": ARN of the ADOT collector layer for aws_region and architecture, e.g. arn:aws:lambda:<region>:901920570463:layer:aws-otel-collector-amd64-ver-<version>:<n>. The collector-only layer: the ADOT Java agent layers need AWS_LAMBDA_EXEC_WRAPPER, which the Web Adapter already holds."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.traces_exporter != "adot" || var.adot_collector_layer_arn != null
+    error_message = "traces_exporter = \"adot\" needs adot_collector_layer_arn."
+  }
+
+  validation {
+    condition     = var.adot_collector_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", coalesce(var.adot_collector_layer_arn, "-")))
+    error_message = "adot_collector_layer_arn must be a versioned Lambda layer ARN."
+  }
+
+  validation {
+    condition     = var.adot_collector_layer_arn == null || try(split(":", var.adot_collector_layer_arn)[3] == var.aws_region, false)
+    error_message = "adot_collector_layer_arn must be in aws_region (${var.aws_region}): layers are regional."
+  }
+
+  validation {
+    condition     = var.adot_collector_layer_arn == null || !strcontains(lower(coalesce(var.adot_collector_layer_arn, "-")), "java")
+    error_message = "Use the ADOT collector layer, not a Java agent or wrapper layer: those need AWS_LAMBDA_EXEC_WRAPPER, which the Web Adapter already holds."
+  }
+
+  validation {
+    # AWS's collector layers name their instruction set (amd64 or arm64).
+    condition = (
+      var.adot_collector_layer_arn == null
+      || !can(regex("(amd64|arm64)", coalesce(var.adot_collector_layer_arn, "-")))
+      || strcontains(coalesce(var.adot_collector_layer_arn, "-"), var.architecture == "arm64" ? "arm64" : "amd64")
+    )
+    error_message = "adot_collector_layer_arn must match architecture (${var.architecture}): amd64 for x86_64, arm64 for arm64."
+  }
+}
+
+variable "traces_otlp_endpoint" {
+  description = "traces_exporter = \"otlp\": base URL of your OTLP collector, e.g. https://otel.example.com (for http/protobuf the exporter posts to <url>/v1/traces). It is reached through the NAT, so its port must be in upstream_egress_ports."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.traces_exporter != "otlp" || can(regex("^https?://[^/:]+(:[0-9]+)?(/.*)?$", coalesce(var.traces_otlp_endpoint, "-")))
+    error_message = "traces_exporter = \"otlp\" needs traces_otlp_endpoint, an http:// or https:// URL."
+  }
+
+  validation {
+    # The functions' security group opens only upstream_egress_ports to the internet.
+    condition = var.traces_exporter != "otlp" || contains(
+      [for p in var.upstream_egress_ports : tostring(p)],
+      try(
+        regex("^https?://[^/:]+:([0-9]+)", coalesce(var.traces_otlp_endpoint, "-"))[0],
+        startswith(coalesce(var.traces_otlp_endpoint, "-"), "https://") ? "443" : "80",
+      ),
+    )
+    error_message = "The port of traces_otlp_endpoint must be in upstream_egress_ports, or the functions cannot reach it."
+  }
+}
+
+variable "traces_otlp_protocol" {
+  description = "traces_exporter = \"otlp\": OTLP protocol of traces_otlp_endpoint, \"http/protobuf\" or \"grpc\". The ADOT collector is always reached with http/protobuf on localhost:4318."
+  type        = string
+  default     = "http/protobuf"
+
+  validation {
+    condition     = contains(["http/protobuf", "grpc"], var.traces_otlp_protocol)
+    error_message = "traces_otlp_protocol must be http/protobuf or grpc."
   }
 }
 
@@ -472,6 +628,17 @@ variable "proxy_idle_client_timeout" {
   validation {
     condition     = var.proxy_idle_client_timeout >= 1 && var.proxy_idle_client_timeout <= 28800
     error_message = "proxy_idle_client_timeout must be between 1 and 28800 seconds."
+  }
+}
+
+variable "db_auth" {
+  description = "How the functions log in to RDS Proxy: \"iam\" (default; the app signs a 15-minute IAM authentication token itself, the proxy requires it, and the roles may rds-db:connect as db_username on this proxy only) or \"secret\" (the app reads the RDS-managed password with secretsmanager:GetSecretValue on that one secret)."
+  type        = string
+  default     = "iam"
+
+  validation {
+    condition     = contains(["iam", "secret"], var.db_auth)
+    error_message = "db_auth must be iam or secret."
   }
 }
 

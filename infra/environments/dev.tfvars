@@ -1,4 +1,5 @@
 # Development: one NAT gateway, a small single-AZ database, no JWT.
+# terraform -chdir=infra init -reconfigure -backend-config=environments/dev.s3.tfbackend
 # terraform -chdir=infra apply -var-file=environments/dev.tfvars
 
 environment = "dev"
@@ -8,17 +9,25 @@ package_type = "native"
 architecture = "x86_64"
 package_path = "../target/function.zip"
 
+# AWS's Web Adapter layer for this region and architecture (see variables.tf).
+web_adapter_layer_arn = "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAdapterLayerX86:24"
+
 nat_gateway_mode = "single"
 
 functions = {
-  users        = { memory_size = 512, timeout = 10, reserved_concurrency = 5 }
-  profile      = { memory_size = 512, timeout = 10, reserved_concurrency = 5 }
-  "sync-api"   = { memory_size = 512, timeout = 29, reserved_concurrency = 2, route_throttle_rate = 2, route_throttle_burst = 5 }
-  "sync-queue" = { memory_size = 512, timeout = 60, reserved_concurrency = 2 }
-  migrate      = { memory_size = 512, timeout = 120, reserved_concurrency = 1 }
+  users        = { timeout = 10, reserved_concurrency = 5 }
+  profile      = { timeout = 10, reserved_concurrency = 5 }
+  "sync-api"   = { timeout = 29, reserved_concurrency = 2, route_throttle_rate = 2, route_throttle_burst = 5 }
+  "sync-queue" = { timeout = 60, reserved_concurrency = 2 }
+  migrate      = { timeout = 120, reserved_concurrency = 1 }
 }
 
-tracing_mode       = "Active"
+tracing_mode = "Active"
+
+# The app's spans: "none", "adot" (set adot_collector_layer_arn to the ADOT
+# collector layer for this region) or "otlp" (set traces_otlp_endpoint).
+traces_exporter = "none"
+
 log_retention_days = 7
 
 upstream_urls = {

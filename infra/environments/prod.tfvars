@@ -1,5 +1,6 @@
 # Production: NAT per AZ, Multi-AZ database with deletion protection, JWT on,
 # alarms to an SNS topic. Replace the example issuer, audience, URLs and ARN.
+# terraform -chdir=infra init -reconfigure -backend-config=environments/prod.s3.tfbackend
 # terraform -chdir=infra apply -var-file=environments/prod.tfvars
 
 environment = "prod"
@@ -9,18 +10,29 @@ package_type = "native"
 architecture = "x86_64"
 package_path = "../target/function.zip"
 
+# AWS's Web Adapter layer for this region and architecture (see variables.tf).
+web_adapter_layer_arn = "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAdapterLayerX86:24"
+
 az_count         = 3
 nat_gateway_mode = "per_az"
 
+# More CPU for native than dev's default (1,024 MB is 0.58 vCPU); the JVM at one full vCPU.
+memory_size_defaults = { native = 1024, jvm = 1769 }
+
 functions = {
-  users        = { memory_size = 1024, timeout = 10, reserved_concurrency = 50, route_throttle_rate = 200, route_throttle_burst = 400 }
-  profile      = { memory_size = 1024, timeout = 10, reserved_concurrency = 50, route_throttle_rate = 200, route_throttle_burst = 400 }
-  "sync-api"   = { memory_size = 1024, timeout = 29, reserved_concurrency = 5, route_throttle_rate = 5, route_throttle_burst = 10 }
-  "sync-queue" = { memory_size = 1024, timeout = 60, reserved_concurrency = 10 }
-  migrate      = { memory_size = 1024, timeout = 300, reserved_concurrency = 1 }
+  users        = { timeout = 10, reserved_concurrency = 50, route_throttle_rate = 200, route_throttle_burst = 400 }
+  profile      = { timeout = 10, reserved_concurrency = 50, route_throttle_rate = 200, route_throttle_burst = 400 }
+  "sync-api"   = { timeout = 29, reserved_concurrency = 5, route_throttle_rate = 5, route_throttle_burst = 10 }
+  "sync-queue" = { timeout = 60, reserved_concurrency = 10 }
+  migrate      = { timeout = 300, reserved_concurrency = 1 }
 }
 
-tracing_mode       = "Active"
+tracing_mode = "Active"
+
+# The app's spans: "none", "adot" (set adot_collector_layer_arn to the ADOT
+# collector layer for this region) or "otlp" (set traces_otlp_endpoint).
+traces_exporter = "none"
+
 log_retention_days = 90
 
 upstream_urls = {

@@ -32,4 +32,27 @@ run "environment_plans" {
     ])
     error_message = "Routes must follow jwt_authorizer_enabled."
   }
+
+  assert {
+    condition = (
+      alltrue([for k, i in aws_apigatewayv2_integration.this : i.integration_uri == aws_lambda_alias.live[k].invoke_arn])
+      && aws_lambda_event_source_mapping.sync.function_name == aws_lambda_alias.live["sync-queue"].arn
+      && aws_lambda_invocation.migrate.qualifier == "live"
+      && alltrue([for f in aws_lambda_function.this : f.publish])
+    )
+    error_message = "In every environment, callers must invoke the live alias of a published version, never $LATEST."
+  }
+
+  assert {
+    condition     = one(aws_db_proxy.this.auth).iam_auth == (var.db_auth == "iam" ? "REQUIRED" : "DISABLED")
+    error_message = "The proxy's IAM authentication must follow db_auth."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, f in aws_lambda_function.this :
+      length(f.snap_start) == (var.package_type == "jvm" && var.jvm_snap_start && k != "migrate" ? 1 : 0)
+    ])
+    error_message = "SnapStart on the JVM package only, and never for migrate."
+  }
 }

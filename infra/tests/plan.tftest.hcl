@@ -55,8 +55,8 @@ run "defaults" {
           for r in aws_apigatewayv2_route.this : [
             for i in aws_apigatewayv2_integration.this : i.integration_uri if r.target == "integrations/${i.id}"
           ]
-        ]), f.invoke_arn)
-        || aws_lambda_event_source_mapping.sync.function_name == f.arn
+        ]), aws_lambda_alias.live[k].invoke_arn)
+        || aws_lambda_event_source_mapping.sync.function_name == aws_lambda_alias.live[k].arn
         || aws_lambda_invocation.migrate.function_name == f.function_name
       )
     ])
@@ -80,13 +80,57 @@ run "defaults" {
     error_message = "Each route must reach its own function with payload format 2.0."
   }
 
+  # --- versions and the live alias: nothing invokes $LATEST --------------------
+
+  assert {
+    condition = alltrue([
+      for k, f in aws_lambda_function.this :
+      f.publish == true
+      && aws_lambda_alias.live[k].name == "live"
+      && aws_lambda_alias.live[k].function_name == f.function_name
+      && aws_lambda_alias.live[k].function_version == f.version
+      && aws_lambda_alias.live[k].function_version != "$LATEST"
+    ])
+    error_message = "Every function must publish versions and have a live alias on its newest version."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, i in aws_apigatewayv2_integration.this :
+      i.integration_uri == aws_lambda_alias.live[k].invoke_arn
+      && endswith(i.integration_uri, ":live/invocations")
+    ])
+    error_message = "API Gateway must invoke the live alias, never the unqualified function ($LATEST)."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, p in aws_lambda_permission.api :
+      p.qualifier == "live" && p.function_name == aws_lambda_function.this[local.route_functions[k]].function_name
+    ])
+    error_message = "API invoke permissions must be granted on the live alias."
+  }
+
+  assert {
+    condition = (
+      endswith(aws_lambda_event_source_mapping.sync.function_name, ":live")
+      && aws_lambda_invocation.migrate.qualifier == "live"
+    )
+    error_message = "The SQS mapping and the migration must invoke the live alias, never $LATEST."
+  }
+
+  assert {
+    condition     = output.live_versions == { for k, f in aws_lambda_function.this : k => f.version }
+    error_message = "live_versions must report the version each alias points to."
+  }
+
   # --- the SQS mapping ----------------------------------------------------------
 
   assert {
     condition = (
       aws_lambda_event_source_mapping.sync.function_response_types == toset(["ReportBatchItemFailures"])
       && aws_lambda_event_source_mapping.sync.event_source_arn == aws_sqs_queue.sync.arn
-      && aws_lambda_event_source_mapping.sync.function_name == aws_lambda_function.this["sync-queue"].arn
+      && aws_lambda_event_source_mapping.sync.function_name == aws_lambda_alias.live["sync-queue"].arn
       && aws_lambda_event_source_mapping.sync.batch_size == var.sqs_batch_size
       && aws_lambda_event_source_mapping.sync.maximum_batching_window_in_seconds == var.sqs_batching_window_seconds
       && aws_lambda_event_source_mapping.sync.scaling_config[0].maximum_concurrency == var.sqs_maximum_concurrency
@@ -210,6 +254,17 @@ run "defaults" {
     error_message = "The artifacts bucket must block all public access."
   }
 
+  assert {
+    condition = (
+      aws_s3_bucket_versioning.artifacts.versioning_configuration[0].status == "Enabled"
+      && one(aws_s3_bucket_lifecycle_configuration.artifacts.rule).status == "Enabled"
+      && one(one(aws_s3_bucket_lifecycle_configuration.artifacts.rule).filter).prefix == "${var.project}/"
+      && startswith(aws_s3_object.package.key, "${var.project}/")
+      && one(one(aws_s3_bucket_lifecycle_configuration.artifacts.rule).noncurrent_version_expiration).newer_noncurrent_versions == var.packages_kept - 1
+    )
+    error_message = "The artifacts bucket must keep the last packages_kept packages of the package key and expire the older ones."
+  }
+
   # --- no secret in outputs, variables or state ---------------------------------
 
   assert {
@@ -240,9 +295,41 @@ run "defaults" {
     condition = alltrue([
       for f in aws_lambda_function.this :
       !contains(keys(f.environment[0].variables), "QUARKUS_DATASOURCE_PASSWORD")
-      && f.environment[0].variables.FANOUT_DB_SECRET_ARN == local.db_secret_arn
     ])
-    error_message = "Functions get the secret's ARN, never the password itself."
+    error_message = "Functions never get the password itself."
+  }
+
+  # --- database login: IAM authentication through the proxy by default ------------
+
+  assert {
+    condition     = one(aws_db_proxy.this.auth).iam_auth == "REQUIRED" && aws_db_proxy.this.require_tls
+    error_message = "By default the proxy must require IAM authentication (over TLS)."
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      f.environment[0].variables.FANOUT_DB_AUTH == "iam"
+      && f.environment[0].variables.FANOUT_DB_IAM_HOST == aws_db_proxy.this.endpoint
+      && f.environment[0].variables.FANOUT_DB_IAM_PORT == "5432"
+      && f.environment[0].variables.QUARKUS_DATASOURCE_USERNAME == var.db_username
+      && !contains(keys(f.environment[0].variables), "FANOUT_DB_SECRET_ARN")
+    ])
+    error_message = "With IAM auth, functions get the proxy's host and port to sign tokens for, the user, and no secret."
+  }
+
+  assert {
+    condition = alltrue([
+      for doc in values(data.aws_iam_policy_document.function) :
+      length([for s in doc.statement : s if contains(s.actions, "rds-db:connect")]) == 1
+      && alltrue([
+        for s in doc.statement :
+        s.resources == toset(["arn:aws:rds-db:eu-central-1:123456789012:dbuser:prx-0123456789abcdef0/${var.db_username}"])
+        if contains(s.actions, "rds-db:connect")
+      ])
+      && !anytrue([for s in doc.statement : contains(s.actions, "secretsmanager:GetSecretValue")])
+    ])
+    error_message = "With IAM auth, each role may rds-db:connect only as the database user on this proxy, and read no secret."
   }
 
   # --- least privilege --------------------------------------------------------------
@@ -370,10 +457,36 @@ run "defaults" {
       for f in aws_lambda_function.this :
       f.runtime == "provided.al2023" && f.handler == "bootstrap"
       && !contains(keys(f.environment[0].variables), "AWS_LAMBDA_EXEC_WRAPPER")
-      && contains(f.layers, "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAdapterLayerX86:24")
+      && length(f.layers) == 1 && contains(f.layers, var.web_adapter_layer_arn)
       && f.s3_bucket == aws_s3_object.package.bucket && f.s3_key == aws_s3_object.package.key
     ])
     error_message = "Native package: provided.al2023, handler bootstrap, the adapter layer, code from S3."
+  }
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : length(f.snap_start) == 0])
+    error_message = "SnapStart does not apply to provided.al2023: the native package must not ask for it."
+  }
+
+  assert {
+    condition = (
+      var.memory_size_defaults == { native = 512, jvm = 1769 }
+      && alltrue([for f in aws_lambda_function.this : f.memory_size == 512])
+    )
+    error_message = "Defaults: 512 MB native, 1,769 MB JVM (infra/README.md, \"Memory sizes\"), and the native default deployed."
+  }
+
+  assert {
+    condition = (
+      alltrue([
+        for f in aws_lambda_function.this :
+        f.environment[0].variables.QUARKUS_OTEL_TRACES_EXPORTER == "none"
+        && !contains(keys(f.environment[0].variables), "QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        && length(f.layers) == 1
+      ])
+      && length(aws_vpc_endpoint.xray) == 0
+    )
+    error_message = "By default the app's spans are not exported: exporter none, no collector layer, no X-Ray endpoint."
   }
 
   assert {
@@ -421,12 +534,37 @@ run "jwt_authorizer_needs_issuer" {
   expect_failures = [var.jwt_issuer]
 }
 
-run "jvm_package_on_arm64" {
+run "memory_sizes_per_function_and_package_type" {
   command = plan
 
   variables {
     package_type = "jvm"
-    architecture = "arm64"
+    functions = {
+      users        = { memory_size = { native = 256, jvm = 2048 }, timeout = 10, reserved_concurrency = 10 }
+      profile      = { memory_size = { native = 1024 }, timeout = 10, reserved_concurrency = 10 }
+      "sync-api"   = { timeout = 29, reserved_concurrency = 2 }
+      "sync-queue" = { timeout = 60, reserved_concurrency = 4 }
+      migrate      = { timeout = 120, reserved_concurrency = 1 }
+    }
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function.this["users"].memory_size == 2048
+      && aws_lambda_function.this["profile"].memory_size == var.memory_size_defaults.jvm
+      && aws_lambda_function.this["sync-api"].memory_size == var.memory_size_defaults.jvm
+    )
+    error_message = "A function's memory must be its own for the deployed package type, else the package type's default."
+  }
+}
+
+run "jvm_package_on_arm64" {
+  command = plan
+
+  variables {
+    package_type          = "jvm"
+    architecture          = "arm64"
+    web_adapter_layer_arn = "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAdapterLayerArm64:24"
   }
 
   assert {
@@ -435,9 +573,83 @@ run "jvm_package_on_arm64" {
       f.runtime == "java21" && f.handler == "run.sh"
       && f.environment[0].variables.AWS_LAMBDA_EXEC_WRAPPER == "/opt/bootstrap"
       && one(f.architectures) == "arm64"
-      && contains(f.layers, "arn:aws:lambda:eu-central-1:753240598075:layer:LambdaAdapterLayerArm64:24")
+      && contains(f.layers, var.web_adapter_layer_arn)
     ])
     error_message = "JVM package: java21, the run script, the adapter's exec wrapper and the matching adapter layer."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, f in aws_lambda_function.this :
+      try(one(f.snap_start).apply_on, "none") == "PublishedVersions" && f.publish
+      && aws_lambda_alias.live[k].function_version == f.version
+      if k != "migrate"
+    ])
+    error_message = "JVM functions must use SnapStart on published versions, served through the live alias."
+  }
+
+  assert {
+    condition     = length(aws_lambda_function.this["migrate"].snap_start) == 0
+    error_message = "migrate migrates in its init, which SnapStart would run at publish time: it must not use SnapStart."
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      !contains(keys(f.environment[0].variables), "AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH")
+      && !contains(keys(f.environment[0].variables), "AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH")
+    ])
+    error_message = "Without snap_start_hook_paths, the adapter must call no hook."
+  }
+}
+
+run "jvm_snap_start_hooks" {
+  command = plan
+
+  variables {
+    package_type = "jvm"
+    snap_start_hook_paths = {
+      before_checkpoint = "/q/snapstart/before-checkpoint"
+      after_restore     = "/q/snapstart/after-restore"
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      for k, f in aws_lambda_function.this :
+      k == "migrate" ? !contains(keys(f.environment[0].variables), "AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH") : (
+        f.environment[0].variables.AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH == "/q/snapstart/before-checkpoint"
+        && f.environment[0].variables.AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH == "/q/snapstart/after-restore"
+      )
+    ])
+    error_message = "The adapter must get the hook paths where SnapStart is on, and only there."
+  }
+}
+
+run "jvm_without_snap_start" {
+  command = plan
+
+  variables {
+    package_type   = "jvm"
+    jvm_snap_start = false
+  }
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : length(f.snap_start) == 0])
+    error_message = "jvm_snap_start = false must turn SnapStart off."
+  }
+}
+
+run "native_hooks_ignored" {
+  command = plan
+
+  variables {
+    snap_start_hook_paths = { after_restore = "/q/snapstart/after-restore" }
+  }
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : !contains(keys(f.environment[0].variables), "AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH")])
+    error_message = "Without SnapStart (native), the adapter must call no hook."
   }
 }
 
@@ -477,11 +689,11 @@ run "connection_budget_exceeded_by_concurrency" {
 
   variables {
     functions = {
-      users        = { memory_size = 512, timeout = 10, reserved_concurrency = 40 }
-      profile      = { memory_size = 512, timeout = 10, reserved_concurrency = 10 }
-      "sync-api"   = { memory_size = 512, timeout = 29, reserved_concurrency = 2 }
-      "sync-queue" = { memory_size = 512, timeout = 60, reserved_concurrency = 4 }
-      migrate      = { memory_size = 512, timeout = 120, reserved_concurrency = 1 }
+      users        = { timeout = 10, reserved_concurrency = 40 }
+      profile      = { timeout = 10, reserved_concurrency = 10 }
+      "sync-api"   = { timeout = 29, reserved_concurrency = 2 }
+      "sync-queue" = { timeout = 60, reserved_concurrency = 4 }
+      migrate      = { timeout = 120, reserved_concurrency = 1 }
     }
   }
 
@@ -512,4 +724,212 @@ run "sqs_concurrency_above_reserved" {
   }
 
   expect_failures = [var.sqs_maximum_concurrency]
+}
+
+run "web_adapter_layer_from_another_region" {
+  command = plan
+
+  variables {
+    web_adapter_layer_arn = "arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayerX86:24"
+  }
+
+  expect_failures = [var.web_adapter_layer_arn]
+}
+
+run "web_adapter_layer_for_another_architecture" {
+  command = plan
+
+  variables {
+    architecture = "arm64"
+  }
+
+  expect_failures = [var.web_adapter_layer_arn]
+}
+
+run "rollback_pins_one_alias" {
+  command = plan
+
+  variables {
+    live_version_pins = { profile = "3" }
+  }
+
+  assert {
+    condition = (
+      aws_lambda_alias.live["profile"].function_version == "3"
+      && alltrue([for k, a in aws_lambda_alias.live : a.function_version == aws_lambda_function.this[k].version if k != "profile"])
+    )
+    error_message = "A pin must move only that function's live alias, to the pinned version."
+  }
+}
+
+run "rollback_to_latest_refused" {
+  command = plan
+
+  variables {
+    live_version_pins = { users = "$LATEST" }
+  }
+
+  expect_failures = [var.live_version_pins]
+}
+
+run "secret_auth" {
+  command = plan
+
+  variables {
+    db_auth = "secret"
+  }
+
+  assert {
+    condition     = one(aws_db_proxy.this.auth).iam_auth == "DISABLED" && one(aws_db_proxy.this.auth).secret_arn == local.db_secret_arn
+    error_message = "With db_auth = secret, the proxy must accept the secret's password."
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      f.environment[0].variables.FANOUT_DB_AUTH == "secret"
+      && f.environment[0].variables.FANOUT_DB_SECRET_ARN == local.db_secret_arn
+      && !contains(keys(f.environment[0].variables), "FANOUT_DB_IAM_HOST")
+    ])
+    error_message = "With db_auth = secret, functions get the secret's ARN (never the password) and no IAM host."
+  }
+
+  assert {
+    condition = alltrue([
+      for doc in values(data.aws_iam_policy_document.function) :
+      anytrue([for s in doc.statement : s.resources == toset([local.db_secret_arn]) if contains(s.actions, "secretsmanager:GetSecretValue")])
+      && !anytrue([for s in doc.statement : contains(s.actions, "rds-db:connect")])
+    ])
+    error_message = "With db_auth = secret, each role may read the one secret and may not rds-db:connect."
+  }
+}
+
+run "db_auth_unknown" {
+  command = plan
+
+  variables {
+    db_auth = "password"
+  }
+
+  expect_failures = [var.db_auth]
+}
+
+run "traces_through_adot_to_xray" {
+  command = plan
+
+  variables {
+    traces_exporter          = "adot"
+    adot_collector_layer_arn = "arn:aws:lambda:eu-central-1:901920570463:layer:aws-otel-collector-amd64-ver-0-117-0:1"
+    # The collector writes to X-Ray even when Lambda does not trace actively.
+    tracing_mode = "PassThrough"
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      contains(f.layers, var.adot_collector_layer_arn) && contains(f.layers, var.web_adapter_layer_arn)
+      && f.environment[0].variables.QUARKUS_OTEL_TRACES_EXPORTER == "cdi"
+      && f.environment[0].variables.QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT == "http://localhost:4318"
+      && f.environment[0].variables.QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL == "http/protobuf"
+      && f.environment[0].variables.QUARKUS_OTEL_PROPAGATORS == "tracecontext,baggage,xray"
+    ])
+    error_message = "With adot, every function must carry the collector layer and export OTLP/HTTP to it on localhost:4318 with the X-Ray propagator."
+  }
+
+  assert {
+    condition = alltrue([
+      for doc in values(data.aws_iam_policy_document.function) :
+      anytrue([for s in doc.statement : contains(s.actions, "xray:PutTraceSegments")])
+    ])
+    error_message = "The collector needs xray:PutTraceSegments in every function's role."
+  }
+
+  assert {
+    condition = (
+      length(aws_vpc_endpoint.xray) == 1
+      && aws_vpc_endpoint.xray[0].service_name == "com.amazonaws.eu-central-1.xray"
+      && aws_vpc_endpoint.xray[0].security_group_ids == toset([aws_security_group.endpoints.id])
+      && toset(aws_vpc_endpoint.xray[0].subnet_ids) == toset(aws_subnet.private[*].id)
+    )
+    error_message = "With adot, X-Ray must be reachable through an interface endpoint in the private subnets."
+  }
+}
+
+run "traces_adot_needs_a_layer" {
+  command = plan
+
+  variables {
+    traces_exporter = "adot"
+  }
+
+  expect_failures = [var.adot_collector_layer_arn]
+}
+
+run "traces_adot_java_agent_refused" {
+  command = plan
+
+  variables {
+    traces_exporter          = "adot"
+    adot_collector_layer_arn = "arn:aws:lambda:eu-central-1:901920570463:layer:aws-otel-java-agent-amd64-ver-1-32-0:1"
+  }
+
+  expect_failures = [var.adot_collector_layer_arn]
+}
+
+run "traces_adot_wrong_architecture" {
+  command = plan
+
+  variables {
+    traces_exporter          = "adot"
+    adot_collector_layer_arn = "arn:aws:lambda:eu-central-1:901920570463:layer:aws-otel-collector-arm64-ver-0-117-0:1"
+  }
+
+  expect_failures = [var.adot_collector_layer_arn]
+}
+
+run "traces_to_an_otlp_collector" {
+  command = plan
+
+  variables {
+    traces_exporter      = "otlp"
+    traces_otlp_endpoint = "https://otel.example.com"
+  }
+
+  assert {
+    condition = alltrue([
+      for f in aws_lambda_function.this :
+      f.environment[0].variables.QUARKUS_OTEL_TRACES_EXPORTER == "cdi"
+      && f.environment[0].variables.QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT == "https://otel.example.com"
+      && f.environment[0].variables.QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL == "http/protobuf"
+      && f.environment[0].variables.QUARKUS_OTEL_PROPAGATORS == "tracecontext,baggage,xray"
+      && length(f.layers) == 1
+    ])
+    error_message = "With otlp, functions export to the given endpoint with the X-Ray propagator and carry no collector layer."
+  }
+
+  assert {
+    condition     = length(aws_vpc_endpoint.xray) == 0
+    error_message = "An external collector needs no X-Ray endpoint."
+  }
+}
+
+run "traces_otlp_port_not_open" {
+  command = plan
+
+  variables {
+    traces_exporter      = "otlp"
+    traces_otlp_endpoint = "https://otel.example.com:4318"
+  }
+
+  expect_failures = [var.traces_otlp_endpoint]
+}
+
+run "traces_otlp_needs_an_endpoint" {
+  command = plan
+
+  variables {
+    traces_exporter = "otlp"
+  }
+
+  expect_failures = [var.traces_otlp_endpoint]
 }

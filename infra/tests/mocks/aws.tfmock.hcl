@@ -46,6 +46,7 @@ mock_resource "aws_s3_object" {
 mock_resource "aws_db_proxy" {
   defaults = {
     endpoint = "fanout-test.proxy-abc.eu-central-1.rds.amazonaws.com"
+    arn      = "arn:aws:rds:eu-central-1:123456789012:db-proxy:prx-0123456789abcdef0"
   }
 }
 
@@ -151,6 +152,7 @@ override_resource {
   target          = aws_lambda_function.this["users"]
   override_during = plan
   values = {
+    version    = "7"
     arn        = "arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-users"
     invoke_arn = "arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-users/invocations"
   }
@@ -160,6 +162,7 @@ override_resource {
   target          = aws_lambda_function.this["profile"]
   override_during = plan
   values = {
+    version    = "7"
     arn        = "arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-profile"
     invoke_arn = "arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-profile/invocations"
   }
@@ -169,6 +172,7 @@ override_resource {
   target          = aws_lambda_function.this["sync-api"]
   override_during = plan
   values = {
+    version    = "7"
     arn        = "arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-sync-api"
     invoke_arn = "arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-sync-api/invocations"
   }
@@ -178,6 +182,7 @@ override_resource {
   target          = aws_lambda_function.this["sync-queue"]
   override_during = plan
   values = {
+    version    = "7"
     arn        = "arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-sync-queue"
     invoke_arn = "arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-sync-queue/invocations"
   }
@@ -187,6 +192,7 @@ override_resource {
   target          = aws_lambda_function.this["migrate"]
   override_during = plan
   values = {
+    version    = "7"
     arn        = "arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-migrate"
     invoke_arn = "arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-migrate/invocations"
   }
@@ -215,5 +221,50 @@ mock_resource "aws_s3_bucket" {
     id     = "fanout-test-artifacts-0001"
     bucket = "fanout-test-artifacts-0001"
     arn    = "arn:aws:s3:::fanout-test-artifacts-0001"
+  }
+}
+
+override_resource {
+  target          = aws_lambda_alias.live["users"]
+  override_during = plan
+  values = {
+    arn        = "arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-users:live"
+    invoke_arn = "arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-users:live/invocations"
+  }
+}
+
+override_resource {
+  target          = aws_lambda_alias.live["profile"]
+  override_during = plan
+  values = {
+    arn        = "arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-profile:live"
+    invoke_arn = "arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-profile:live/invocations"
+  }
+}
+
+override_resource {
+  target          = aws_lambda_alias.live["sync-api"]
+  override_during = plan
+  values = {
+    arn        = "arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-sync-api:live"
+    invoke_arn = "arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-sync-api:live/invocations"
+  }
+}
+
+override_resource {
+  target          = aws_lambda_alias.live["sync-queue"]
+  override_during = plan
+  values = {
+    arn        = "arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-sync-queue:live"
+    invoke_arn = "arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-sync-queue:live/invocations"
+  }
+}
+
+override_resource {
+  target          = aws_lambda_alias.live["migrate"]
+  override_during = plan
+  values = {
+    arn        = "arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-migrate:live"
+    invoke_arn = "arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-central-1:123456789012:function:fanout-test-migrate:live/invocations"
   }
 }
