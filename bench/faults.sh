@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The fault matrix: six faults injected into the packaged application (prod mode) under
+# The fault matrix: seven faults injected into the packaged application (prod mode) under
 # steady load, each judged by a pass/fail rule (bench/faults/README.md). Loopback only;
 # every load loop is bounded in count and time; every process started here is stopped here.
 #
-#   bench/faults.sh              build, then faults 1..6
+#   bench/faults.sh              build, then faults 1..7
 #   bench/faults.sh --only 3     one fault
 #   bench/faults.sh --no-build   reuse target/quarkus-app
 #
@@ -239,6 +239,33 @@ fault_4() {
   record 4 "overload at 4x capacity" $ok "capacity $cap rps; offered $rate rps for 12 s: $(jq_get "$over" sent) requests, $(jq_get "$judged" byStatus), max $(jq_get "$judged" maxLatencyMs) ms (rule ≤ 2050, 200/503/504 only); peak RSS ${peak} MB with -Xmx$APP_HEAP (rule ≤ 1024 MB, no OOM); afterwards $(jq_get "$back" sent) requests $(jq_get "$back" byStatus), p99 $(jq_get "$back" p99) ms"
 }
 
+# ---- 7. Open loop at 2x and 4x capacity (issue 17's figures) ---------------------------
+# Capacity is the closed-loop goodput at 256 clients; then an open loop offers 2x and 4x that
+# for 12 s each. Rules: goodput (200s per second) at least 0.9 x capacity; every answer within
+# the deadline + 100 ms; only 200, 503 (shed, with Retry-After) and 504; every 503 within 10 ms.
+fault_7() {
+  local ok=PASS cap mult rate figures=""
+  stub billing '{"mode":"delay","delayMs":20}'; stub orders '{"mode":"delay","delayMs":20}'; stub recommendations '{"mode":"delay","delayMs":20}'
+  load --path '/users/{id}/profile' --ids 1-$USERS --concurrency 256 --duration 5 --out "$WORK/f7-warmup.csv" >/dev/null
+  local probe; probe=$(load --path '/users/{id}/profile' --ids 1-$USERS --concurrency 256 --duration 10 --out "$WORK/f7-capacity.csv")
+  local capacity; capacity=$(verdict --csv "$WORK/f7-capacity.csv" --allow 200 --max-latency 2100) || ok=FAIL
+  cap=$(jq_get "$capacity" okPerSecond)
+  log "capacity ~$cap 200s/s (closed loop, 256 clients: $(jq_get "$probe" byStatus))"
+  for mult in 2 4; do
+    rate=$((cap * mult))
+    load --path '/users/{id}/profile' --ids 1-$USERS --rate $rate --max-in-flight 8192 --duration 12 --timeout-ms 15000 \
+      --out "$WORK/f7-${mult}x.csv" >/dev/null
+    local judged; judged=$(verdict --csv "$WORK/f7-${mult}x.csv" --allow 200,503,504 --max-latency 2100 --problem \
+      --retry-after 503 --max-latency-of 503:10) || ok=FAIL
+    local good; good=$(jq_get "$judged" okPerSecond)
+    [ "$(( good * 10 ))" -ge "$(( cap * 9 ))" ] || ok=FAIL
+    figures+="${mult}x ($rate/s offered): $(jq_get "$judged" byStatus), goodput $good/s, max $(jq_get "$judged" maxLatencyMs) ms, p99 by status $(jq_get "$judged" p99ByStatus), first broken $(jq_get "$judged" firstBroken); "
+    sleep 2
+  done
+  stub reset
+  record 7 "open loop at 2x and 4x capacity" $ok "capacity $cap 200s/s; ${figures}rules: goodput ≥ 0.9 × capacity, every answer ≤ 2100 ms, 503 with Retry-After within 10 ms"
+}
+
 # ---- 5. Cancel storm ------------------------------------------------------------------
 fault_5() {
   local ok=PASS csv=$WORK/f5.csv
@@ -330,7 +357,7 @@ for i in $(seq $USERS); do
     -d "{\"email\":\"load-$i@example.com\",\"displayName\":\"Load $i\",\"plan\":\"free\"}" || { echo "could not create users" >&2; exit 2; }
 done
 
-for n in 1 2 3 4 5 6; do
+for n in 1 2 3 4 5 6 7; do
   if want $n; then log "fault $n"; "fault_$n"; fi
 done
 

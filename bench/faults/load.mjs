@@ -37,14 +37,15 @@ function one() {
   inFlight++;
   return new Promise(resolve => {
     let settled = false;
-    const finish = (status, degraded = '', err = '', type = '') => {
+    const finish = (status, degraded = '', err = '', type = '', retryAfter = '') => {
       if (settled) return; settled = true; inFlight--;
-      rows.push([t0, Number(process.hrtime.bigint() - h0) / 1e6, status, degraded, err, path, type.split(';')[0]]);
+      rows.push([t0, Number(process.hrtime.bigint() - h0) / 1e6, status, degraded, err, path, type.split(';')[0], retryAfter]);
       resolve();
     };
     const req = http.request({ host: base.hostname, port: base.port, path, method, headers, agent }, res => {
       res.resume();
-      res.on('end', () => finish(res.statusCode, (res.headers['x-degraded'] ?? '').replaceAll(',', ' '), '', res.headers['content-type'] ?? ''));
+      res.on('end', () => finish(res.statusCode, (res.headers['x-degraded'] ?? '').replaceAll(',', ' '), '', res.headers['content-type'] ?? '',
+        res.headers['retry-after'] ?? ''));
       res.on('error', e => finish(0, '', e.code ?? e.message));
     });
     req.setTimeout(timeoutMs, () => { finish(-1, '', 'timeout'); req.destroy(); });
@@ -68,7 +69,7 @@ async function openLoop() {
   while (Date.now() - started < durationMs) {
     const now = Date.now();
     while (next <= now) {
-      if (inFlight >= maxInFlight) rows.push([now, 0, -2, '', 'not sent: in-flight cap', '']);
+      if (inFlight >= maxInFlight) rows.push([now, 0, -2, '', 'not sent: in-flight cap', '', '', '']);
       else pending.push(one());
       next += intervalMs;
     }
@@ -79,7 +80,7 @@ async function openLoop() {
 
 await (concurrency > 0 ? closedLoop() : openLoop());
 agent.destroy();
-if (out) fs.writeFileSync(out, 'start_ms,latency_ms,status,degraded,error,path,type\n' + rows.map(r => r.join(',')).join('\n') + '\n');
+if (out) fs.writeFileSync(out, 'start_ms,latency_ms,status,degraded,error,path,type,retry_after\n' + rows.map(r => r.join(',')).join('\n') + '\n');
 const byStatus = {};
 for (const r of rows) byStatus[r[2]] = (byStatus[r[2]] ?? 0) + 1;
 const lat = rows.filter(r => r[2] > 0).map(r => r[1]).sort((a, b) => a - b);
