@@ -53,8 +53,9 @@ class ProfileDeadlineRuleTest {
     public static class RoomForRequiredParts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("fanout.profile.recommendations.timeout", "PT1S",
-                    "fanout.profile.orders.timeout", "PT1.5S");
+            return Map.of("fanout.request.max-deadline", "PT5S",
+                    "fanout.profile.recommendations.timeout", "PT2S",
+                    "fanout.profile.orders.timeout", "PT3S");
         }
     }
 
