@@ -19,6 +19,8 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 public class MeterConfig {
 
     public static final String UPSTREAM_CALLS = "fanout.upstream.calls";
+    /** Hedged calls by outcome: won, lost (the second request was sent), denied (no budget or time for it). */
+    public static final String UPSTREAM_HEDGES = "fanout.upstream.hedges";
     public static final String PROFILE_DEGRADED = "fanout.profile.degraded";
     public static final String SYNC_ITEMS = "fanout.sync.items";
     public static final String SYNC_IN_FLIGHT = "fanout.sync.in.flight";

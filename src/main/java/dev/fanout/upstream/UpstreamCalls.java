@@ -2,6 +2,7 @@ package dev.fanout.upstream;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -16,10 +17,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.fanout.concurrent.Deadline;
+import dev.fanout.concurrent.Hedge;
 import dev.fanout.concurrent.Permits;
 import dev.fanout.concurrent.PermitsExhaustedException;
 import dev.fanout.observability.MeterConfig;
 import dev.fanout.problem.Causes;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.common.AttributeKey;
@@ -65,6 +68,8 @@ public class UpstreamCalls {
     private final Map<String, Permits> connections = new ConcurrentHashMap<>();
     /** Looked up once per upstream and outcome, not on every call. */
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> hedgeCounters = new ConcurrentHashMap<>();
+    private final Map<String, HedgePolicy> hedgePolicies = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private final Tracer tracer;
 
@@ -86,7 +91,10 @@ public class UpstreamCalls {
             Duration budget = deadline.cap(settings.timeout());
             Deadline callDeadline = Deadline.after(budget);
             Supplier<Uni<T>> request = () -> call.apply(settings.propagateDeadline() ? requestTimeoutOf(callDeadline) : null);
-            return observed(upstream, bounded(upstream, request, budget, callDeadline));
+            Uni<T> sent = settings.hedge().enabled()
+                    ? hedged(upstream, () -> sent(upstream, request), settings.hedge(), callDeadline)
+                    : sent(upstream, request);
+            return observed(upstream, bounded(upstream, sent, budget, callDeadline));
         });
     }
 
@@ -94,16 +102,43 @@ public class UpstreamCalls {
     public <T> Uni<T> call(String upstream, Supplier<Uni<T>> call, Duration timeout, Deadline deadline) {
         return Uni.createFrom().deferred(() -> {
             Duration budget = deadline.cap(timeout);
-            return observed(upstream, bounded(upstream, call, budget, Deadline.after(budget)));
+            return observed(upstream, bounded(upstream, sent(upstream, call), budget, Deadline.after(budget)));
         });
     }
 
-    private <T> Uni<T> bounded(String upstream, Supplier<Uni<T>> request, Duration budget, Deadline callDeadline) {
-        Uni<T> sent = Uni.createFrom().deferred(() -> onPooledConnection(upstream, request))
+    /** One request on a pooled connection, tried once more if that connection closed under it. */
+    private <T> Uni<T> sent(String upstream, Supplier<Uni<T>> request) {
+        return Uni.createFrom().deferred(() -> onPooledConnection(upstream, request))
                 .onFailure(UpstreamCalls::isConnectionClosed).retry().atMost(1);
+    }
+
+    private <T> Uni<T> bounded(String upstream, Uni<T> sent, Duration budget, Deadline callDeadline) {
         return callDeadline.bound(sent, () -> new UpstreamTimeoutException(upstream, budget))
                 .onFailure(UpstreamCalls::isForeign)
                 .transform(failure -> translate(upstream, failure));
+    }
+
+    /**
+     * Sent again if it has not answered after the upstream's recent p95, while the call's time
+     * leaves at least as long again and the hedging budget allows; the loser is cancelled, its
+     * request reset ({@link ResettableCall}).
+     */
+    private <T> Uni<T> hedged(String upstream, Supplier<Uni<T>> attempt, UpstreamSettings.Hedging settings,
+            Deadline callDeadline) {
+        HedgePolicy policy = hedgePolicies.computeIfAbsent(upstream, name -> new HedgePolicy(settings));
+        policy.called();
+        long started = System.nanoTime();
+        Uni<T> call = policy.delay()
+                .map(delay -> Hedge.of(attempt, delay,
+                        () -> callDeadline.remaining().compareTo(delay) > 0 && policy.tryHedge(),
+                        outcome -> hedgesOf(upstream, outcome).increment()))
+                .orElseGet(attempt);
+        return call.invoke(() -> policy.answeredAfter(System.nanoTime() - started));
+    }
+
+    private Counter hedgesOf(String upstream, Hedge.Outcome outcome) {
+        return hedgeCounters.computeIfAbsent(upstream + ' ' + outcome, key -> meters.counter(MeterConfig.UPSTREAM_HEDGES,
+                UPSTREAM, upstream, OUTCOME, outcome.name().toLowerCase(Locale.ROOT)));
     }
 
     /** What is left of the call's time as the request leaves, less the margin for the answer's way back; at least 1. */

@@ -21,4 +21,22 @@ public interface UpstreamSettings {
      */
     @WithDefault("true")
     boolean propagateDeadline();
+
+    /** Hedged calls, for an idempotent upstream whose answer is optional; off unless turned on. */
+    Hedging hedge();
+
+    interface Hedging {
+
+        /** Whether a call that has not answered after the upstream's recent p95 sends a second request. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** At most this share of extra requests (0.05: 5 %). */
+        @WithDefault("0.05")
+        double budget();
+
+        /** Never hedged sooner than this, however fast the upstream has been. */
+        @WithDefault("PT0.002S")
+        Duration minDelay();
+    }
 }

@@ -100,7 +100,8 @@ public final class UpstreamStub implements AutoCloseable {
         exchanges.add(exchange);
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         request.response().closeHandler(closed -> exchange.finish(inFlight, false));
-        Behaviour behaviour = byPath.getOrDefault(request.path(), byUpstream.getOrDefault(exchange.upstream, Behaviour.healthy()));
+        Behaviour configured = byPath.getOrDefault(request.path(), byUpstream.getOrDefault(exchange.upstream, Behaviour.healthy()));
+        Behaviour behaviour = configured.usesLeft.getAndDecrement() > 0 ? configured : Behaviour.healthy();
         if (behaviour.delay.isZero()) {
             act(behaviour, request, exchange);
         } else {
@@ -187,6 +188,8 @@ public final class UpstreamStub implements AutoCloseable {
 
         /** How many more requests this behaviour resets before it answers healthily (RESET only). */
         private final AtomicInteger resetsLeft = new AtomicInteger(Integer.MAX_VALUE);
+        /** How many more requests this behaviour applies to before the upstream is healthy again. */
+        private final AtomicInteger usesLeft = new AtomicInteger(Integer.MAX_VALUE);
 
         private final Kind kind;
         private final int status;
@@ -230,6 +233,12 @@ public final class UpstreamStub implements AutoCloseable {
             Behaviour once = connectionReset();
             once.resetsLeft.set(1);
             return once;
+        }
+
+        /** This behaviour for the first {@code requests} requests only, then healthy answers. */
+        public Behaviour times(int requests) {
+            usesLeft.set(requests);
+            return this;
         }
 
         public Behaviour after(Duration delay) {
