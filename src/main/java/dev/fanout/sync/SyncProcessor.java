@@ -24,6 +24,7 @@ import dev.fanout.problem.ProblemException;
 import dev.fanout.sync.client.DirectoryClient;
 import dev.fanout.sync.client.DirectoryPerson;
 import dev.fanout.sync.client.NotInDirectoryException;
+import dev.fanout.users.EmailTakenException;
 import dev.fanout.users.UserRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,7 +59,7 @@ public class SyncProcessor {
     private static final Logger LOG = Logger.getLogger(SyncProcessor.class);
 
     private final DirectoryClient directory;
-    private final SyncedUserRepository users;
+    private final UserRepository users;
     private final Validator validator;
     private final SyncConfig config;
     private final Permits upserts;
@@ -68,7 +69,7 @@ public class SyncProcessor {
     private final Counter failed;
     private final Timer batchDuration;
 
-    public SyncProcessor(DirectoryClient directory, SyncedUserRepository users, Validator validator, SyncConfig config,
+    public SyncProcessor(DirectoryClient directory, UserRepository users, Validator validator, SyncConfig config,
             @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolMaxSize, MeterRegistry meters) {
         this.directory = directory;
         this.users = users;
@@ -171,8 +172,8 @@ public class SyncProcessor {
 
     /** One statement under a database permit, bounded by its own timeout and the batch's deadline. */
     private Uni<Void> store(DirectoryPerson person, Deadline deadline) {
-        Uni<Void> upsert = upserts.run(() -> users.upsert(person))
-                .onFailure(UserRepository::isEmailTaken).transform(taken -> new SyncItemException(EMAIL_TAKEN))
+        Uni<Void> upsert = upserts.run(() -> users.upsert(person.id(), person.email(), person.displayName(), person.plan()))
+                .onFailure(EmailTakenException.class).transform(taken -> new SyncItemException(EMAIL_TAKEN))
                 .onFailure(failure -> !(failure instanceof SyncItemException))
                 .transform(failure -> new SyncItemException(NOT_STORED, failure));
         return deadline.bound(upsert, config.upsert().timeout(), () -> new SyncItemException(NOT_STORED_IN_TIME));
