@@ -149,7 +149,7 @@ class SyncResourceTest {
 
         ExtractableResponse<Response> answer = sync(ids).then().statusCode(200).extract();
 
-        assertThat(failures(answer)).containsExactly(Map.entry(colliding, SyncProcessor.EMAIL_TAKEN));
+        assertThat(failures(answer)).containsExactly(Map.entry(colliding, SyncStep.EMAIL_TAKEN));
         assertThat(answer.jsonPath().getInt("processed")).isEqualTo(2);
         assertThat(UsersTable.rows(List.of(owner)).get(owner).displayName()).isEqualTo("The Owner");
         assertThat(UsersTable.rows(ids)).doesNotContainKey(colliding);
