@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.fanout.support.TestUsers;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -16,7 +18,9 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 class UserInputProblemsTest {
 
-    private static final int BODY_LIMIT_BYTES = 64 * 1024;
+    /** The API body limit of application.properties, read rather than restated. */
+    @ConfigProperty(name = "fanout.http.max-api-body-size")
+    MemorySize bodyLimit;
 
     @Test
     void nonNumericOrOutOfRangeIdIs400() {
@@ -56,7 +60,7 @@ class UserInputProblemsTest {
 
     @Test
     void oversizedBodyIs413() {
-        String huge = TestUsers.body(TestUsers.uniqueEmail(), "x".repeat(BODY_LIMIT_BYTES), "pro");
+        String huge = TestUsers.body(TestUsers.uniqueEmail(), "x".repeat((int) bodyLimit.asLongValue()), "pro");
 
         assertProblem(given().contentType(ContentType.JSON).body(huge).post("/users").then(), 413);
     }
@@ -82,11 +86,11 @@ class UserInputProblemsTest {
 
     @Test
     void overLongFieldsAre422() {
-        String longLocalPart = "a".repeat(250) + "@example.com";
+        String longLocalPart = "a".repeat(UserLimits.EMAIL_MAX) + "@example.com";
         assertProblem(given().contentType(ContentType.JSON).body(TestUsers.body(longLocalPart, "A", "pro"))
                 .post("/users").then(), 422);
         assertProblem(given().contentType(ContentType.JSON)
-                .body(TestUsers.body(TestUsers.uniqueEmail(), "n".repeat(201), "pro")).post("/users").then(), 422);
+                .body(TestUsers.body(TestUsers.uniqueEmail(), "n".repeat(UserLimits.DISPLAY_NAME_MAX + 1), "pro")).post("/users").then(), 422);
     }
 
     @Test
