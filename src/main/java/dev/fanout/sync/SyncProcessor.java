@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.observability.MeterConfig;
+import dev.fanout.sync.ItemOutcome.Reason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,10 +25,6 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class SyncProcessor {
-
-    static final String NOT_STARTED = "not started before the batch deadline";
-    static final String EARLIER_IN_GROUP_FAILED = "not started: an earlier message of its group failed";
-    static final String IDENTITY_NOT_ADVANCED = "stored, but the user id sequence could not be moved past it";
 
     private static final Logger LOG = Logger.getLogger(SyncProcessor.class);
 
@@ -56,8 +53,8 @@ public class SyncProcessor {
 
     /**
      * Groups side by side, each in its order: the first failure in a group stops it, and its
-     * later items fail with {@value #EARLIER_IN_GROUP_FAILED}. The outcomes are in the order of
-     * the groups and items.
+     * later items fail with {@link Reason#EARLIER_IN_GROUP_FAILED}. The outcomes are in the order
+     * of the groups and items.
      */
     public Uni<List<List<ItemOutcome>>> syncInOrder(List<List<Long>> groups, Deadline deadline) {
         return Uni.createFrom().deferred(() -> timed(runner.runInOrder(groups, userId -> syncOne(userId, deadline), deadline)
@@ -94,8 +91,8 @@ public class SyncProcessor {
         return switch (outcome.status()) {
             case DONE -> ItemOutcome.synced(userId);
             case FAILED -> ItemOutcome.failed(userId, outcome.failure().getMessage());
-            case NOT_STARTED -> ItemOutcome.failed(userId, NOT_STARTED);
-            case SKIPPED -> ItemOutcome.failed(userId, EARLIER_IN_GROUP_FAILED);
+            case NOT_STARTED -> ItemOutcome.failed(userId, Reason.NOT_STARTED.text);
+            case SKIPPED -> ItemOutcome.failed(userId, Reason.EARLIER_IN_GROUP_FAILED.text);
         };
     }
 
@@ -124,7 +121,8 @@ public class SyncProcessor {
         LOG.errorf(failure, "Sync could not advance the users id sequence; the batch's stored items are reported failed");
         return outcomes.stream()
                 .map(group -> group.stream()
-                        .map(item -> item.succeeded() ? ItemOutcome.failed(item.userId(), IDENTITY_NOT_ADVANCED) : item)
+                        .map(item -> item.succeeded() ? ItemOutcome.failed(item.userId(), Reason.IDENTITY_NOT_ADVANCED.text)
+                                : item)
                         .toList())
                 .toList();
     }

@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.concurrent.Permits;
 import dev.fanout.problem.ProblemException;
+import dev.fanout.sync.ItemOutcome.Reason;
 import dev.fanout.sync.client.DirectoryClient;
 import dev.fanout.sync.client.DirectoryPerson;
 import dev.fanout.sync.client.NotInDirectoryException;
@@ -28,11 +29,6 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class SyncStep {
-
-    static final String EMAIL_TAKEN = "email already belongs to another user";
-    static final String NOT_STORED_IN_TIME = "not stored in time";
-    static final String NOT_STORED = "could not be stored";
-    static final String UNEXPECTED = "failed unexpectedly; see the function's log";
 
     private static final Logger LOG = Logger.getLogger(SyncStep.class);
 
@@ -71,10 +67,10 @@ public class SyncStep {
     /** One statement under a database permit, bounded by its own timeout and the batch's deadline. */
     private Uni<Void> store(DirectoryPerson person, Deadline deadline) {
         Uni<Void> upsert = upserts.run(() -> users.upsert(person.id(), person.email(), person.displayName(), person.plan()))
-                .onFailure(EmailTakenException.class).transform(taken -> new SyncItemException(EMAIL_TAKEN))
+                .onFailure(EmailTakenException.class).transform(taken -> new SyncItemException(Reason.EMAIL_TAKEN.text))
                 .onFailure(failure -> !(failure instanceof SyncItemException))
-                .transform(failure -> new SyncItemException(NOT_STORED, failure));
-        return deadline.bound(upsert, upsertTimeout, () -> new SyncItemException(NOT_STORED_IN_TIME));
+                .transform(failure -> new SyncItemException(Reason.NOT_STORED.text, failure));
+        return deadline.bound(upsert, upsertTimeout, () -> new SyncItemException(Reason.NOT_STORED_IN_TIME.text));
     }
 
     private static SyncItemException asItemFailure(long userId, Throwable failure) {
@@ -89,6 +85,6 @@ public class SyncStep {
             return failure instanceof SyncItemException item ? item : new SyncItemException(failure.getMessage());
         }
         LOG.errorf(failure, "Sync of user %d failed unexpectedly", userId);
-        return new SyncItemException(UNEXPECTED, failure);
+        return new SyncItemException(Reason.UNEXPECTED.text, failure);
     }
 }

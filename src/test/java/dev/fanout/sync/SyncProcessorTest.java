@@ -71,7 +71,7 @@ class SyncProcessorTest {
                 .await().atMost(config.batchDeadline());
 
         assertThat(outcomes.get(0)).extracting(ItemOutcome::succeeded).containsExactly(true, false, false);
-        assertThat(outcomes.get(0).get(2).failure()).isEqualTo(SyncProcessor.EARLIER_IN_GROUP_FAILED);
+        assertThat(outcomes.get(0).get(2).failure()).isEqualTo(ItemOutcome.Reason.EARLIER_IN_GROUP_FAILED.text);
         assertThat(outcomes.get(1)).allMatch(ItemOutcome::succeeded);
         assertThat(upstreams.exchanges("directory")).extracting(exchange -> exchange.path)
                 .doesNotContain("/directory/people/" + ids.get(2));

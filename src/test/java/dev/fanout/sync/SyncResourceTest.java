@@ -129,7 +129,7 @@ class SyncResourceTest {
         int processed = answer.jsonPath().getInt("processed");
         assertThat(took).as("answered before Lambda would stop the invocation").isLessThan(invocationLeft);
         assertThat(processed).isPositive();
-        assertThat(failed).isNotEmpty().allSatisfy((id, reason) -> assertThat(reason).isEqualTo(SyncProcessor.NOT_STARTED));
+        assertThat(failed).isNotEmpty().allSatisfy((id, reason) -> assertThat(reason).isEqualTo(ItemOutcome.Reason.NOT_STARTED.text));
         assertThat(processed + failed.size()).isEqualTo(ids);
         assertThat(UsersTable.rows(batch).keySet()).as("a row for every processed item, none for the others")
                 .hasSize(processed)
@@ -157,7 +157,7 @@ class SyncResourceTest {
 
         ExtractableResponse<Response> answer = sync(ids).then().statusCode(200).extract();
 
-        assertThat(failures(answer)).containsExactly(Map.entry(colliding, SyncStep.EMAIL_TAKEN));
+        assertThat(failures(answer)).containsExactly(Map.entry(colliding, ItemOutcome.Reason.EMAIL_TAKEN.text));
         assertThat(answer.jsonPath().getInt("processed")).isEqualTo(2);
         assertThat(UsersTable.rows(List.of(owner)).get(owner).displayName()).isEqualTo("The Owner");
         assertThat(UsersTable.rows(ids)).doesNotContainKey(colliding);
