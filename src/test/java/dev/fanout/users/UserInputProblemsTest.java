@@ -95,7 +95,8 @@ class UserInputProblemsTest {
 
     @Test
     void controlCharactersInTextFieldsAre422NotADatabaseError() {
-        for (String text : List.of("nul\\u0000here", "bell\\u0007", "line\\nbreak", "del\\u007f", "c1\\u0085")) {
+        for (String text : List.of("nul\\u0000here", "bell\\u0007", "line\\nbreak", "del\\u007f", "c1\\u0085",
+                "lone\\ud800\\uabc7surrogate", "low\\udc00only")) {
             var create = given().contentType(ContentType.JSON)
                     .body("{\"email\":\"" + TestUsers.uniqueEmail() + "\",\"displayName\":\"" + text + "\",\"plan\":\"pro\"}")
                     .post("/users").then();
@@ -105,6 +106,16 @@ class UserInputProblemsTest {
         long id = TestUsers.create();
         assertProblem(given().contentType(ContentType.JSON).body("{\"displayName\":\"a\\u0000b\"}").patch("/users/" + id).then(), 422);
         assertProblem(given().contentType(ContentType.JSON).body("{\"email\":\"a\\u0000@example.com\"}").patch("/users/" + id).then(), 422);
+        assertProblem(given().contentType(ContentType.JSON).body("{\"displayName\":\"\\ud800\\u3094B\"}").patch("/users/" + id).then(), 422);
+    }
+
+    @Test
+    void aSurrogatePairIsOneCharacterAndIsStored() {
+        String displayName = given().contentType(ContentType.JSON)
+                .body("{\"email\":\"" + TestUsers.uniqueEmail() + "\",\"displayName\":\"Ada \\ud83d\\ude00\",\"plan\":\"pro\"}")
+                .post("/users").then().statusCode(201).extract().jsonPath().getString("displayName");
+
+        assertThat(displayName).isEqualTo("Ada \ud83d\ude00");
     }
 
     @Test
