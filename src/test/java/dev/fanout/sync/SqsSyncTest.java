@@ -58,6 +58,7 @@ class SqsSyncTest {
 
     @BeforeEach
     void healthyUpstreams() {
+        SyncWarmUp.once(upstreams);
         upstreams.reset();
     }
 

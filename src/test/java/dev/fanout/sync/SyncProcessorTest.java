@@ -41,6 +41,7 @@ class SyncProcessorTest {
 
     @BeforeEach
     void healthyUpstreams() {
+        SyncWarmUp.once(upstreams);
         upstreams.reset();
     }
 

@@ -54,6 +54,7 @@ class SyncResourceTest {
 
     @BeforeEach
     void healthyUpstreams() {
+        SyncWarmUp.once(upstreams);
         upstreams.reset();
     }
 
