@@ -13,12 +13,16 @@ public final class UserLimits {
     public static final long MAX_SYNCED_ID = 9_007_199_254_740_991L;
     public static final String NOT_BLANK = "(?s).*\\S.*";
     /**
-     * No control characters (C0, DEL, C1) in a stored text. PostgreSQL cannot store NUL in
-     * {@code text} at all (the write failed, a 500, before this rule), and the others have no
-     * place in an email or a display name, where they would only forge log lines or terminals.
+     * No control characters (C0, DEL, C1) and no unpaired surrogate in a stored text. PostgreSQL
+     * cannot store NUL in {@code text} at all (the write failed, a 500, before this rule), and the
+     * others have no place in an email or a display name, where they would only forge log lines or
+     * terminals. An unpaired surrogate (a lone U+D800..U+DFFF, which a JSON escape can carry) is no
+     * character at all, and the driver's UTF-8 encoder mangled the character after it into bytes
+     * PostgreSQL refuses (a 500, found by FuzzTest); a surrogate pair (an emoji) is one code point,
+     * not {@code Cs}, and passes.
      */
-    public static final String NO_CONTROL_CHARACTERS = "[^\\p{Cc}]*";
-    public static final String NO_CONTROL_CHARACTERS_MESSAGE = "must not contain control characters";
+    public static final String NO_CONTROL_CHARACTERS = "[^\\p{Cc}\\p{Cs}]*";
+    public static final String NO_CONTROL_CHARACTERS_MESSAGE = "must not contain control characters or unpaired surrogates";
 
     private UserLimits() {
     }

@@ -20,14 +20,61 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 
 /**
- * The {@code users} table. Callers own the session or transaction scope, except for
- * {@link #findView}: one pooled query outside any session.
+ * Every statement on {@code users}. Two ways in:
+ * <ul>
+ * <li>Panache, for the CRUD of {@code /users}: callers own the session or transaction scope;</li>
+ * <li>the reactive pool directly, one statement per operation outside any session, where a
+ * session does not fit: {@link #findView} (a cancelled fan-out, see there), and the writes of
+ * sync ({@link #upsert}, {@link #advanceIdentityPast}), whose batch runs several at once from
+ * one request, while a Panache session (one per Vert.x context) must not be shared between
+ * concurrent operations. Each such statement is its own transaction, so one item's failure
+ * never rolls back another's.</li>
+ * </ul>
  */
 @ApplicationScoped
 public class UserRepository implements PanacheRepository<User> {
 
-    private static final String SELECT_VIEW =
+    /*
+     * The statements are literal SQL, never built (RepositoryScanTest); UserStatementsTest checks
+     * that their column lists, the entity's and the migration's are the same columns.
+     */
+
+    static final String SELECT_VIEW =
             "SELECT id, email, display_name, plan, created_at, updated_at FROM users WHERE id = $1";
+
+    /**
+     * Inserts a user under a given id, or updates the row to match; a row that already matches
+     * keeps its {@code updated_at}, so replaying the same write leaves it identical.
+     */
+    static final String UPSERT = """
+            INSERT INTO users (id, email, display_name, plan, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, now(), now())
+            ON CONFLICT (id) DO UPDATE SET
+                email = EXCLUDED.email,
+                display_name = EXCLUDED.display_name,
+                plan = EXCLUDED.plan,
+                updated_at = CASE
+                    WHEN (users.email, users.display_name, users.plan)
+                        IS DISTINCT FROM (EXCLUDED.email, EXCLUDED.display_name, EXCLUDED.plan)
+                    THEN EXCLUDED.updated_at
+                    ELSE users.updated_at
+                END
+            """;
+
+    /**
+     * Explicit ids bypass the identity sequence; this moves it past the highest id written
+     * that way, so that {@link #create} never draws one. Forward only: a sequence already
+     * past that id is left alone.
+     */
+    static final String ADVANCE_IDENTITY = """
+            SELECT setval(pg_get_serial_sequence('users', 'id'), $1)
+            WHERE $1 > COALESCE(pg_sequence_last_value(pg_get_serial_sequence('users', 'id')::regclass), 0)
+            """;
+
+    /** Serialises concurrent sequence updates, so that a lower one never lands after a higher one. */
+    static final String LOCK_IDENTITY = "SELECT pg_advisory_xact_lock($1)";
+    static final long IDENTITY_LOCK_KEY = 0x66616e6f75742e31L; // "fanout.1"
+
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String EMAIL_CONSTRAINT = "users_email_key";
 
@@ -109,13 +156,33 @@ public class UserRepository implements PanacheRepository<User> {
                 .onFailure(UserRepository::isEmailTaken).transform(taken -> new EmailTakenException());
     }
 
+    /**
+     * Writes a user under the id it has elsewhere (sync's directory), in one statement on the
+     * pool: see {@link #UPSERT}. An email that another user has is {@link EmailTakenException}.
+     * The identity sequence is not moved; {@link #advanceIdentityPast} does that, once for many.
+     */
+    public Uni<Void> upsert(long id, String email, String displayName, String plan) {
+        return pool.preparedQuery(UPSERT)
+                .execute(Tuple.of(id, email, displayName, plan))
+                .onFailure(UserRepository::isEmailTaken).transform(taken -> new EmailTakenException())
+                .replaceWithVoid();
+    }
+
+    /** After {@link #upsert}s: the advisory lock, then the sequence, in one transaction of its own. */
+    public Uni<Void> advanceIdentityPast(long highestId) {
+        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_IDENTITY)
+                .execute(Tuple.of(IDENTITY_LOCK_KEY))
+                .chain(() -> connection.preparedQuery(ADVANCE_IDENTITY).execute(Tuple.of(highestId))))
+                .replaceWithVoid();
+    }
+
     /** PostgreSQL keeps microseconds; truncating here makes the answer equal what a later read returns. */
     static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     /** The email's unique constraint refused a write: from Hibernate Reactive, or the driver's raw error. */
-    public static boolean isEmailTaken(Throwable failure) {
+    private static boolean isEmailTaken(Throwable failure) {
         return Causes.first(failure, cause -> cause instanceof ConstraintViolationException || cause instanceof PgException)
                 .map(UserRepository::isEmailViolation)
                 .orElse(false);

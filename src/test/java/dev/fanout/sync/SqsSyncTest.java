@@ -1,11 +1,20 @@
 package dev.fanout.sync;
 
 import static dev.fanout.support.UpstreamStub.Behaviour.status;
+import static dev.fanout.sync.SqsFixtures.FIFO;
+import static dev.fanout.sync.SqsFixtures.FIFO_USERS;
+import static dev.fanout.sync.SqsFixtures.GROUP_A_SECOND;
+import static dev.fanout.sync.SqsFixtures.GROUP_A_THIRD;
+import static dev.fanout.sync.SqsFixtures.STANDARD;
+import static dev.fanout.sync.SqsFixtures.STANDARD_MALFORMED;
+import static dev.fanout.sync.SqsFixtures.STANDARD_NON_POSITIVE;
+import static dev.fanout.sync.SqsFixtures.STANDARD_USERS;
+import static dev.fanout.sync.SqsFixtures.STANDARD_USER_1;
+import static dev.fanout.sync.SqsFixtures.STANDARD_USER_2;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
@@ -37,21 +46,6 @@ import io.restassured.response.Response;
 @QuarkusTestResource(UpstreamStubResource.class)
 class SqsSyncTest {
 
-    private static final String STANDARD = "/events/sqs-standard.json";
-    private static final String FIFO = "/events/sqs-fifo.json";
-
-    /** Messages of sqs-standard.json. */
-    private static final String STANDARD_USER_1 = "059f36b4-87a3-44ab-83d2-661975830a7d";
-    private static final String STANDARD_MALFORMED = "2e1424d4-f796-459a-8184-9c92662be6da";
-    private static final String STANDARD_USER_2 = "5b1e8c44-3d3f-4c9e-9d0a-7a4f4f7f1c21";
-    private static final String STANDARD_NON_POSITIVE = "8d7a3f5e-0c6b-4b3e-a2f4-6c0e9b7d1e55";
-    private static final int STANDARD_USERS = 2;
-
-    /** Messages of sqs-fifo.json: group tenant-a holds users 1, 2, 3 and tenant-b users 4, 5, 6, interleaved. */
-    private static final String GROUP_A_FIRST = "a1f0c3e2-1b7d-4f0e-9a51-0d3c5e7b9a01";
-    private static final String GROUP_A_SECOND = "a2f1d4e3-2c8e-4f1f-8b62-1e4d6f8c0a02";
-    private static final String GROUP_A_THIRD = "a3f2e5f4-3d9f-4a2a-9c73-2f5e7a9d1b03";
-    private static final int FIFO_USERS = 6;
     private static final int GROUP_A_SECOND_USER = 2;
     private static final int GROUP_A_THIRD_USER = 3;
     private static final List<Integer> GROUP_B_USERS = List.of(4, 5, 6);
@@ -64,6 +58,7 @@ class SqsSyncTest {
 
     @BeforeEach
     void healthyUpstreams() {
+        SyncWarmUp.once(upstreams);
         upstreams.reset();
     }
 
@@ -161,17 +156,14 @@ class SqsSyncTest {
 
     /** The fixture, with each well-formed {@code {"userId":n}} body moved to {@code offset + n}. */
     private String fixture(String resource, long offset) throws IOException {
-        try (InputStream in = SqsSyncTest.class.getResourceAsStream(resource)) {
-            assertThat(in).as(resource).isNotNull();
-            ObjectNode event = (ObjectNode) json.readTree(in);
-            for (JsonNode record : event.path("Records")) {
-                JsonNode userId = readBody(record.path("body").asText()).path("userId");
-                if (userId.isIntegralNumber() && userId.asLong() > 0) {
-                    ((ObjectNode) record).put("body", "{\"userId\":" + (offset + userId.asLong()) + "}");
-                }
+        ObjectNode event = (ObjectNode) json.readTree(SqsFixtures.read(resource));
+        for (JsonNode record : event.path("Records")) {
+            JsonNode userId = readBody(record.path("body").asText()).path("userId");
+            if (userId.isIntegralNumber() && userId.asLong() > 0) {
+                ((ObjectNode) record).put("body", "{\"userId\":" + (offset + userId.asLong()) + "}");
             }
-            return json.writeValueAsString(event);
         }
+        return json.writeValueAsString(event);
     }
 
     private JsonNode readBody(String body) {

@@ -27,20 +27,21 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(UpstreamStubResource.class)
 class SyncProcessorTest {
 
-    /** fanout.sync.max-in-flight in application.properties. */
-    private static final int MAX_IN_FLIGHT = 8;
     private static final int LARGE_BATCH = 200;
     private static final Duration DIRECTORY_LATENCY = Duration.ofMillis(40);
-    private static final Duration BATCH_BUDGET = Duration.ofSeconds(25);
 
     @Inject
     SyncProcessor processor;
+
+    @Inject
+    SyncConfig config;
 
     @InjectUpstreamStub
     UpstreamStub upstreams;
 
     @BeforeEach
     void healthyUpstreams() {
+        SyncWarmUp.once(upstreams);
         upstreams.reset();
     }
 
@@ -49,14 +50,14 @@ class SyncProcessorTest {
         List<Long> ids = UsersTable.reserveIds(LARGE_BATCH);
         upstreams.upstream("directory", healthy().after(DIRECTORY_LATENCY));
 
-        List<ItemOutcome> outcomes = processor.syncEach(ids, Deadline.after(BATCH_BUDGET))
-                .await().atMost(BATCH_BUDGET);
+        List<ItemOutcome> outcomes = processor.syncEach(ids, Deadline.after(config.batchDeadline()))
+                .await().atMost(config.batchDeadline());
 
         assertThat(outcomes).hasSize(LARGE_BATCH).allMatch(ItemOutcome::succeeded);
         assertThat(outcomes).extracting(ItemOutcome::userId).containsExactlyElementsOf(ids);
         assertThat(upstreams.exchanges("directory")).hasSize(LARGE_BATCH);
         assertThat(upstreams.maxInFlight()).as("at most N at once, and more than one: the batch is concurrent")
-                .isLessThanOrEqualTo(MAX_IN_FLIGHT)
+                .isLessThanOrEqualTo(config.maxInFlight())
                 .isGreaterThan(1);
         assertThat(UsersTable.rows(ids)).hasSize(LARGE_BATCH);
     }
@@ -67,11 +68,11 @@ class SyncProcessorTest {
         upstreams.path("/directory/people/" + ids.get(1), UpstreamStub.Behaviour.status(500));
         List<List<Long>> groups = List.of(ids.subList(0, 3), ids.subList(3, 6));
 
-        List<List<ItemOutcome>> outcomes = processor.syncInOrder(groups, Deadline.after(BATCH_BUDGET))
-                .await().atMost(BATCH_BUDGET);
+        List<List<ItemOutcome>> outcomes = processor.syncInOrder(groups, Deadline.after(config.batchDeadline()))
+                .await().atMost(config.batchDeadline());
 
         assertThat(outcomes.get(0)).extracting(ItemOutcome::succeeded).containsExactly(true, false, false);
-        assertThat(outcomes.get(0).get(2).failure()).isEqualTo(SyncProcessor.EARLIER_IN_GROUP_FAILED);
+        assertThat(outcomes.get(0).get(2).failure()).isEqualTo(ItemOutcome.Reason.EARLIER_IN_GROUP_FAILED.text);
         assertThat(outcomes.get(1)).allMatch(ItemOutcome::succeeded);
         assertThat(upstreams.exchanges("directory")).extracting(exchange -> exchange.path)
                 .doesNotContain("/directory/people/" + ids.get(2));

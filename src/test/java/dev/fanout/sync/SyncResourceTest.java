@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,11 +36,10 @@ import io.restassured.response.Response;
 @QuarkusTestResource(UpstreamStubResource.class)
 class SyncResourceTest {
 
-    /** Figures of application.properties (with the %test profile), restated as the ones these tests reason with. */
-    private static final int MAX_BATCH_SIZE = 100;
-    private static final Duration DIRECTORY_TIMEOUT = Duration.ofMillis(500);
     /** Generous: behavioural checks on a shared 2-core machine, not benchmarks. */
     private static final Duration MARGIN = Duration.ofMillis(700);
+    /** directory's latency in the deadline test: a few of these fill an item's budget. */
+    private static final Duration SLOW_DIRECTORY = Duration.ofMillis(300);
 
     private static final int SMALL_BATCH = 5;
     private static final String FAILING_REASON_500 = "directory answered HTTP 500";
@@ -47,8 +48,13 @@ class SyncResourceTest {
     @InjectUpstreamStub
     UpstreamStub upstreams;
 
+    /** The limits and timeouts of application.properties (with the %test profile), read, not restated. */
+    @Inject
+    SyncConfig config;
+
     @BeforeEach
     void healthyUpstreams() {
+        SyncWarmUp.once(upstreams);
         upstreams.reset();
     }
 
@@ -95,19 +101,22 @@ class SyncResourceTest {
 
         assertThat(answer.jsonPath().getInt("processed")).isEqualTo(SMALL_BATCH - 1);
         assertThat(failures(answer)).containsOnlyKeys(hanging);
-        assertThat(failures(answer).get(hanging)).isEqualTo("directory did not answer within " + DIRECTORY_TIMEOUT.toMillis() + " ms");
-        assertThat(took).isGreaterThanOrEqualTo(DIRECTORY_TIMEOUT).isLessThan(DIRECTORY_TIMEOUT.plus(MARGIN));
+        assertThat(failures(answer).get(hanging)).isEqualTo("directory did not answer within " + config.directory().timeout().toMillis() + " ms");
+        assertThat(took).isGreaterThanOrEqualTo(config.directory().timeout()).isLessThan(config.directory().timeout().plus(MARGIN));
     }
 
     @Test
     void itemsNotStartedBeforeTheBatchDeadlineFailAndTheBatchAnswersWithinTheInvocation() {
-        // Lambda has 3.5 s left; less the 0.5 s safety margin, the batch's deadline is 3 s away, and an
-        // item starts only while fetch + upsert time (1.5 s) is left. 60 ids at 8 at once, 300 ms each,
-        // would take 2.4 s: the last ones cannot start.
-        Duration invocationLeft = Duration.ofMillis(3_500);
-        int ids = 60;
+        // Lambda has the safety margin plus two item budgets (fetch + upsert timeouts) left, so the
+        // batch's deadline is two budgets away, and an item starts only in the first of them. At
+        // max-in-flight items at once, each taking SLOW_DIRECTORY, one budget starts budget / latency
+        // rounds of items; half as many again are in the batch, so its last ones cannot start.
+        Duration itemBudget = config.directory().timeout().plus(config.upsert().timeout());
+        Duration invocationLeft = config.safetyMargin().plus(itemBudget.multipliedBy(2));
+        int ids = (int) (config.maxInFlight() * itemBudget.toMillis() / SLOW_DIRECTORY.toMillis() * 3 / 2);
+        assertThat(ids).as("a batch POST /sync takes").isLessThanOrEqualTo(config.maxBatchSize());
         List<Long> batch = UsersTable.reserveIds(ids);
-        upstreams.upstream("directory", healthy().after(Duration.ofMillis(300)));
+        upstreams.upstream("directory", healthy().after(SLOW_DIRECTORY));
 
         long started = System.nanoTime();
         ExtractableResponse<Response> answer = given().contentType(ContentType.JSON)
@@ -121,7 +130,7 @@ class SyncResourceTest {
         int processed = answer.jsonPath().getInt("processed");
         assertThat(took).as("answered before Lambda would stop the invocation").isLessThan(invocationLeft);
         assertThat(processed).isPositive();
-        assertThat(failed).isNotEmpty().allSatisfy((id, reason) -> assertThat(reason).isEqualTo(SyncProcessor.NOT_STARTED));
+        assertThat(failed).isNotEmpty().allSatisfy((id, reason) -> assertThat(reason).isEqualTo(ItemOutcome.Reason.NOT_STARTED.text));
         assertThat(processed + failed.size()).isEqualTo(ids);
         assertThat(UsersTable.rows(batch).keySet()).as("a row for every processed item, none for the others")
                 .hasSize(processed)
@@ -149,7 +158,7 @@ class SyncResourceTest {
 
         ExtractableResponse<Response> answer = sync(ids).then().statusCode(200).extract();
 
-        assertThat(failures(answer)).containsExactly(Map.entry(colliding, SyncProcessor.EMAIL_TAKEN));
+        assertThat(failures(answer)).containsExactly(Map.entry(colliding, ItemOutcome.Reason.EMAIL_TAKEN.text));
         assertThat(answer.jsonPath().getInt("processed")).isEqualTo(2);
         assertThat(UsersTable.rows(List.of(owner)).get(owner).displayName()).isEqualTo("The Owner");
         assertThat(UsersTable.rows(ids)).doesNotContainKey(colliding);
@@ -233,7 +242,7 @@ class SyncResourceTest {
 
     @Test
     void aBatchOverTheMaximumIs413AndNothingRuns() {
-        List<Long> ids = UsersTable.reserveIds(MAX_BATCH_SIZE + 1);
+        List<Long> ids = UsersTable.reserveIds(config.maxBatchSize() + 1);
 
         assertProblem(sync(ids).then(), 413);
 
@@ -243,11 +252,11 @@ class SyncResourceTest {
 
     @Test
     void aBatchOfExactlyTheMaximumIsTaken() {
-        List<Long> ids = UsersTable.reserveIds(MAX_BATCH_SIZE);
+        List<Long> ids = UsersTable.reserveIds(config.maxBatchSize());
 
         sync(ids).then().statusCode(200);
 
-        assertThat(UsersTable.rows(ids)).hasSize(MAX_BATCH_SIZE);
+        assertThat(UsersTable.rows(ids)).hasSize(config.maxBatchSize());
     }
 
     @Test

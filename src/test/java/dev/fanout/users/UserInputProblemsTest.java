@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.fanout.support.TestUsers;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -16,7 +18,9 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 class UserInputProblemsTest {
 
-    private static final int BODY_LIMIT_BYTES = 64 * 1024;
+    /** The API body limit of application.properties, read rather than restated. */
+    @ConfigProperty(name = "fanout.http.max-api-body-size")
+    MemorySize bodyLimit;
 
     @Test
     void nonNumericOrOutOfRangeIdIs400() {
@@ -56,7 +60,7 @@ class UserInputProblemsTest {
 
     @Test
     void oversizedBodyIs413() {
-        String huge = TestUsers.body(TestUsers.uniqueEmail(), "x".repeat(BODY_LIMIT_BYTES), "pro");
+        String huge = TestUsers.body(TestUsers.uniqueEmail(), "x".repeat((int) bodyLimit.asLongValue()), "pro");
 
         assertProblem(given().contentType(ContentType.JSON).body(huge).post("/users").then(), 413);
     }
@@ -82,16 +86,17 @@ class UserInputProblemsTest {
 
     @Test
     void overLongFieldsAre422() {
-        String longLocalPart = "a".repeat(250) + "@example.com";
+        String longLocalPart = "a".repeat(UserLimits.EMAIL_MAX) + "@example.com";
         assertProblem(given().contentType(ContentType.JSON).body(TestUsers.body(longLocalPart, "A", "pro"))
                 .post("/users").then(), 422);
         assertProblem(given().contentType(ContentType.JSON)
-                .body(TestUsers.body(TestUsers.uniqueEmail(), "n".repeat(201), "pro")).post("/users").then(), 422);
+                .body(TestUsers.body(TestUsers.uniqueEmail(), "n".repeat(UserLimits.DISPLAY_NAME_MAX + 1), "pro")).post("/users").then(), 422);
     }
 
     @Test
     void controlCharactersInTextFieldsAre422NotADatabaseError() {
-        for (String text : List.of("nul\\u0000here", "bell\\u0007", "line\\nbreak", "del\\u007f", "c1\\u0085")) {
+        for (String text : List.of("nul\\u0000here", "bell\\u0007", "line\\nbreak", "del\\u007f", "c1\\u0085",
+                "lone\\ud800\\uabc7surrogate", "low\\udc00only")) {
             var create = given().contentType(ContentType.JSON)
                     .body("{\"email\":\"" + TestUsers.uniqueEmail() + "\",\"displayName\":\"" + text + "\",\"plan\":\"pro\"}")
                     .post("/users").then();
@@ -101,6 +106,16 @@ class UserInputProblemsTest {
         long id = TestUsers.create();
         assertProblem(given().contentType(ContentType.JSON).body("{\"displayName\":\"a\\u0000b\"}").patch("/users/" + id).then(), 422);
         assertProblem(given().contentType(ContentType.JSON).body("{\"email\":\"a\\u0000@example.com\"}").patch("/users/" + id).then(), 422);
+        assertProblem(given().contentType(ContentType.JSON).body("{\"displayName\":\"\\ud800\\u3094B\"}").patch("/users/" + id).then(), 422);
+    }
+
+    @Test
+    void aSurrogatePairIsOneCharacterAndIsStored() {
+        String displayName = given().contentType(ContentType.JSON)
+                .body("{\"email\":\"" + TestUsers.uniqueEmail() + "\",\"displayName\":\"Ada \\ud83d\\ude00\",\"plan\":\"pro\"}")
+                .post("/users").then().statusCode(201).extract().jsonPath().getString("displayName");
+
+        assertThat(displayName).isEqualTo("Ada \ud83d\ude00");
     }
 
     @Test

@@ -60,7 +60,7 @@ class UserPaginationTest {
         seed(2);
         long lastId = TestUsers.create();
 
-        JsonPath page = given().queryParam("limit", 200).queryParam("after", lastId - 1).get("/users")
+        JsonPath page = given().queryParam("limit", UserResource.MAX_PAGE_SIZE).queryParam("after", lastId - 1).get("/users")
                 .then().statusCode(200).extract().jsonPath();
 
         assertThat(page.getList("items.id", Long.class)).containsExactly(lastId);
@@ -79,8 +79,8 @@ class UserPaginationTest {
     }
 
     @Test
-    void limitOutside1To200IsA400() {
-        for (String limit : List.of("0", "201", "-1", "abc", "99999999999")) {
+    void limitOutside1ToTheMaximumPageSizeIsA400() {
+        for (String limit : List.of("0", Integer.toString(UserResource.MAX_PAGE_SIZE + 1), "-1", "abc", "99999999999")) {
             assertProblem(given().queryParam("limit", limit).get("/users").then(), 400);
         }
         assertProblem(given().queryParam("after", "x").get("/users").then(), 400);
