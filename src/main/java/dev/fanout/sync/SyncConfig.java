@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import jakarta.validation.constraints.Positive;
 
+import dev.fanout.upstream.UpstreamSettings;
 import io.smallrye.config.ConfigMapping;
 
 /**
@@ -37,7 +38,7 @@ public interface SyncConfig {
 
     Upsert upsert();
 
-    interface Directory {
+    interface Directory extends UpstreamSettings {
         /**
          * One directory fetch. An item starts only while the batch has at least this plus
          * {@link Upsert#timeout()} left, so a started item is never cut short by the deadline.

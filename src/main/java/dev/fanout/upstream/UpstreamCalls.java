@@ -98,14 +98,6 @@ public class UpstreamCalls {
         });
     }
 
-    /** A call that sends no {@code Request-Timeout}. */
-    public <T> Uni<T> call(String upstream, Supplier<Uni<T>> call, Duration timeout, Deadline deadline) {
-        return Uni.createFrom().deferred(() -> {
-            Duration budget = deadline.cap(timeout);
-            return observed(upstream, bounded(upstream, sent(upstream, call), budget, Deadline.after(budget)));
-        });
-    }
-
     /** One request on a pooled connection, tried once more if that connection closed under it. */
     private <T> Uni<T> sent(String upstream, Supplier<Uni<T>> request) {
         return Uni.createFrom().deferred(() -> onPooledConnection(upstream, request))

@@ -40,7 +40,7 @@ public class DirectoryClient {
      * rules (or names another id) is a {@link SyncItemException} that says what is wrong.
      */
     public Uni<DirectoryPerson> personOf(long userId, Deadline deadline) {
-        return calls.call(UPSTREAM, () -> directory.person(userId), config.directory().timeout(), deadline)
+        return calls.call(UPSTREAM, requestTimeout -> directory.person(userId, requestTimeout), config.directory(), deadline)
                 .onFailure(UpstreamNotFoundException.class).transform(missing -> new NotInDirectoryException())
                 .map(person -> checked(userId, person));
     }
