@@ -5,7 +5,7 @@ import java.util.function.BiConsumer;
 import sun.misc.Signal;
 
 import dev.fanout.http.DrainingFilter;
-import dev.fanout.problem.Causes;
+import dev.fanout.errors.Causes;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;

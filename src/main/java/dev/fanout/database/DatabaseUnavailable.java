@@ -2,7 +2,7 @@ package dev.fanout.database;
 
 import java.net.SocketException;
 
-import dev.fanout.problem.Causes;
+import dev.fanout.errors.Causes;
 
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.impl.NoStackTraceThrowable;

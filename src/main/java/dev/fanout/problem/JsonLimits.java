@@ -14,7 +14,7 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
  * that a hostile body costs a bounded amount of stack and memory. Jackson's own default
  * nesting depth is 1000; none of our bodies is deeper than 3, so 64
  * ({@code fanout.http.max-json-depth}) leaves room and refuses a 100,000-deep bomb at
- * once. Too deep a body is a JSON error, so {@link ProblemMappers} answers 400.
+ * once. Too deep a body is a JSON error, so {@code dev.fanout.http.ProblemMappers} answers 400.
  * String and number lengths keep Jackson's defaults, and the body size limits
  * ({@link BodyLimitFilter}) bound them first.
  */

@@ -21,7 +21,7 @@ import dev.fanout.concurrent.Hedge;
 import dev.fanout.concurrent.Permits;
 import dev.fanout.concurrent.PermitsExhaustedException;
 import dev.fanout.observability.MeterConfig;
-import dev.fanout.problem.Causes;
+import dev.fanout.errors.Causes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

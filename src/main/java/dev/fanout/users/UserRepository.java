@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.hibernate.exception.ConstraintViolationException;
 
 import dev.fanout.database.PooledQueries;
-import dev.fanout.problem.Causes;
+import dev.fanout.errors.Causes;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;

@@ -1,4 +1,4 @@
-package dev.fanout.problem;
+package dev.fanout.http;
 
 /** Plain-language details for the statuses the HTTP layer itself decides. */
 final class HttpDetails {

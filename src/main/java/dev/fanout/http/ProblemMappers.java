@@ -1,4 +1,4 @@
-package dev.fanout.problem;
+package dev.fanout.http;
 
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +19,10 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import dev.fanout.concurrent.DeadlineExceededException;
 import dev.fanout.database.DatabaseUnavailable;
+import dev.fanout.errors.Causes;
+import dev.fanout.problem.Problem;
+import dev.fanout.problem.ProblemException;
+import dev.fanout.problem.ProblemTypes;
 
 /**
  * Where failures thrown by resources become answers (the router filters refuse with

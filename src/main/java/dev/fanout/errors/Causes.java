@@ -1,4 +1,4 @@
-package dev.fanout.problem;
+package dev.fanout.errors;
 
 import java.util.Optional;
 import java.util.function.Predicate;
