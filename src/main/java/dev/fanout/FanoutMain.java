@@ -7,6 +7,7 @@ import sun.misc.Signal;
 import dev.fanout.problem.Causes;
 import dev.fanout.problem.DrainingFilter;
 import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -38,7 +39,9 @@ public class FanoutMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
-        exitCleanlyOnSigterm();
+        if (LaunchMode.current() == LaunchMode.NORMAL) {
+            exitCleanlyOnSigterm();
+        }
         Quarkus.waitForExit();
         return 0;
     }
@@ -50,6 +53,12 @@ public class FanoutMain implements QuarkusApplication {
      * shutdown (in-flight requests finish, new ones are refused, shutdown is logged), and 0.
      * Handling the signal here also means the JVM's shutdown hooks run only after Quarkus
      * has stopped, so the refusing of new requests is switched on here, first.
+     *
+     * <p>Only in a production launch. In dev mode {@code Quarkus.asyncExit} stops the
+     * application but not the JVM, which dev mode keeps for the next reload: with this handler
+     * a SIGTERM (an IDE's stop button, {@code kill} on the process group) left the process
+     * alive and its port answering 503. Left to the JVM there, SIGTERM ends it at once, like
+     * Ctrl+C.
      */
     private void exitCleanlyOnSigterm() {
         Signal.handle(new Signal("TERM"), signal -> {
