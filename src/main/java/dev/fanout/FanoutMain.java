@@ -24,7 +24,8 @@ public class FanoutMain implements QuarkusApplication {
 
     static final String MISSING_DATABASE = "ERROR fanout: the database is not configured: set "
             + "QUARKUS_DATASOURCE_REACTIVE_URL (postgresql://host:5432/db), QUARKUS_DATASOURCE_USERNAME and "
-            + "QUARKUS_DATASOURCE_PASSWORD; to migrate, also QUARKUS_DATASOURCE_JDBC_URL (jdbc:postgresql://host:5432/db).";
+            + "QUARKUS_DATASOURCE_PASSWORD (on AWS, FANOUT_DB_AUTH=iam or secret instead of a password); "
+            + "only to migrate, also QUARKUS_DATASOURCE_JDBC_URL (jdbc:postgresql://host:5432/db).";
 
     public static void main(String... args) {
         BiConsumer<Integer, Throwable> quarkusExit = ApplicationLifecycleManager.getDefaultExitCodeHandler();
@@ -67,9 +68,17 @@ public class FanoutMain implements QuarkusApplication {
         });
     }
 
+    /**
+     * With an exit handler of its own, Quarkus leaves a failed start unreported: without the
+     * lines below, a launch that cannot start would exit 1 with nothing in the log to say why.
+     */
     private static void exit(int code, Throwable failure, BiConsumer<Integer, Throwable> quarkusExit) {
+        // Logging may be gone by now; standard error reaches CloudWatch.
         if (isMissingDatasource(failure)) {
-            System.err.println(MISSING_DATABASE); // logging may be gone by now; standard error reaches CloudWatch
+            System.err.println(MISSING_DATABASE);
+        } else if (failure != null) {
+            Throwable root = Causes.root(failure);
+            System.err.println("ERROR fanout: could not start: " + failure + (root == failure ? "" : "; caused by " + root));
         }
         quarkusExit.accept(code, failure);
     }
