@@ -5,11 +5,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import java.util.List;
+
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.jboss.logging.Logger;
 
+import io.quarkus.arc.InjectableInstance;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -20,16 +23,21 @@ import io.smallrye.common.annotation.Blocking;
  * {@code QUARKUS_FLYWAY_MIGRATE_AT_START=true}, so the schema is usually current by the
  * time the event arrives; migrating here as well makes the invocation alone enough.
  * The event's body is not read: its arrival is the whole message.
+ *
+ * <p>Flyway is looked up when the event arrives, not injected at start: Flyway speaks JDBC, and
+ * without {@code QUARKUS_DATASOURCE_JDBC_URL} Quarkus deactivates the JDBC datasource and its
+ * Flyway. A function that never migrates needs only the reactive URL, so it must start without
+ * the JDBC one; a migrate event then fails (500) and the log names the variable.
  */
 @Path("/events/migrate")
 public class MigrateResource {
 
     private static final Logger LOG = Logger.getLogger(MigrateResource.class);
 
-    private final Flyway flyway;
+    private final InjectableInstance<Flyway> flyways;
 
-    public MigrateResource(Flyway flyway) {
-        this.flyway = flyway;
+    public MigrateResource(InjectableInstance<Flyway> flyways) {
+        this.flyways = flyways;
     }
 
     /**
@@ -41,6 +49,12 @@ public class MigrateResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
     public MigrationStatus migrate(String ignoredEvent) {
+        List<Flyway> active = flyways.listActive();
+        if (active.isEmpty()) {
+            LOG.error("Cannot migrate: QUARKUS_DATASOURCE_JDBC_URL (jdbc:postgresql://host:5432/db) is not set");
+            throw new MigrationFailedException(new IllegalStateException("no JDBC datasource"));
+        }
+        Flyway flyway = active.get(0);
         try {
             MigrationStatus before = statusOf(flyway.info());
             if (before.pending() == 0) {
