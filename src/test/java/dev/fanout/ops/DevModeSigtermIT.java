@@ -39,7 +39,8 @@ class DevModeSigtermIT {
     private static final Duration STARTUP = Duration.ofMinutes(4);
     /** "Within a few seconds": dev mode's own shutdown takes under one on this project. */
     private static final Duration STOP = Duration.ofSeconds(15);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
 
     private Process group;
 
@@ -56,6 +57,10 @@ class DevModeSigtermIT {
         int port = freePort();
         group = launchDevMode(port);
         awaitLive(port);
+        // What the README's "Developing" section points a new user at.
+        for (String devPage : List.of("/q/dev-ui", "/q/swagger-ui/", "/q/openapi")) {
+            assertThat(status(port, devPage)).as("GET %s in dev mode", devPage).isEqualTo(200);
+        }
         List<ProcessHandle> everyProcess = new ArrayList<>(group.descendants().toList());
         everyProcess.add(group.toHandle());
 
@@ -127,6 +132,11 @@ class DevModeSigtermIT {
             Thread.sleep(500);
         }
         throw new AssertionError("dev mode not up within " + STARTUP + ":\n" + logTail());
+    }
+
+    private static int status(int port, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static boolean answers(int port) throws IOException {
