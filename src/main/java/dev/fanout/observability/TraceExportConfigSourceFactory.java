@@ -27,6 +27,8 @@ public class TraceExportConfigSourceFactory implements ConfigSourceFactory {
     static final String SAMPLER_RATIO = "quarkus.otel.traces.sampler.arg";
     /** Above application.properties (250), below the environment (300): an explicit ratio still wins. */
     private static final int ORDINAL = 275;
+    /** META-INF/microprofile-config.properties; application.properties is 250, the environment 300. */
+    private static final int LOWEST_ORDINAL_SET_BY_SOMEONE = 100;
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -36,8 +38,14 @@ public class TraceExportConfigSourceFactory implements ConfigSourceFactory {
         return List.of(new PropertiesConfigSource(Map.of(SAMPLER_RATIO, "1.0"), "fanout-trace-export", ORDINAL));
     }
 
+    /**
+     * Set by someone: the environment, a system property or application.properties. Quarkus's own
+     * default for the endpoint ({@code http://localhost:4317/}) is also a value here, from a
+     * defaults source far below those; it must not count, or every launch would export.
+     */
     private static boolean isSet(ConfigSourceContext context, String name) {
         ConfigValue value = context.getValue(name);
-        return value != null && value.getValue() != null && !value.getValue().isBlank();
+        return value != null && value.getValue() != null && !value.getValue().isBlank()
+                && value.getConfigSourceOrdinal() >= LOWEST_ORDINAL_SET_BY_SOMEONE;
     }
 }
