@@ -7,6 +7,7 @@ import sun.misc.Signal;
 import dev.fanout.http.DrainingFilter;
 import dev.fanout.errors.Causes;
 import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -23,7 +24,8 @@ public class FanoutMain implements QuarkusApplication {
 
     static final String MISSING_DATABASE = "ERROR fanout: the database is not configured: set "
             + "QUARKUS_DATASOURCE_REACTIVE_URL (postgresql://host:5432/db), QUARKUS_DATASOURCE_USERNAME and "
-            + "QUARKUS_DATASOURCE_PASSWORD; to migrate, also QUARKUS_DATASOURCE_JDBC_URL (jdbc:postgresql://host:5432/db).";
+            + "QUARKUS_DATASOURCE_PASSWORD (on AWS, FANOUT_DB_AUTH=iam or secret instead of a password); "
+            + "only to migrate, also QUARKUS_DATASOURCE_JDBC_URL (jdbc:postgresql://host:5432/db).";
 
     public static void main(String... args) {
         BiConsumer<Integer, Throwable> quarkusExit = ApplicationLifecycleManager.getDefaultExitCodeHandler();
@@ -38,7 +40,9 @@ public class FanoutMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
-        exitCleanlyOnSigterm();
+        if (LaunchMode.current() == LaunchMode.NORMAL) {
+            exitCleanlyOnSigterm();
+        }
         Quarkus.waitForExit();
         return 0;
     }
@@ -50,6 +54,12 @@ public class FanoutMain implements QuarkusApplication {
      * shutdown (in-flight requests finish, new ones are refused, shutdown is logged), and 0.
      * Handling the signal here also means the JVM's shutdown hooks run only after Quarkus
      * has stopped, so the refusing of new requests is switched on here, first.
+     *
+     * <p>Only in a production launch. In dev mode {@code Quarkus.asyncExit} stops the
+     * application but not the JVM, which dev mode keeps for the next reload: with this handler
+     * a SIGTERM (an IDE's stop button, {@code kill} on the process group) left the process
+     * alive and its port answering 503. Left to the JVM there, SIGTERM ends it at once, like
+     * Ctrl+C.
      */
     private void exitCleanlyOnSigterm() {
         Signal.handle(new Signal("TERM"), signal -> {
@@ -58,9 +68,17 @@ public class FanoutMain implements QuarkusApplication {
         });
     }
 
+    /**
+     * With an exit handler of its own, Quarkus leaves a failed start unreported: without the
+     * lines below, a launch that cannot start would exit 1 with nothing in the log to say why.
+     */
     private static void exit(int code, Throwable failure, BiConsumer<Integer, Throwable> quarkusExit) {
+        // Logging may be gone by now; standard error reaches CloudWatch.
         if (isMissingDatasource(failure)) {
-            System.err.println(MISSING_DATABASE); // logging may be gone by now; standard error reaches CloudWatch
+            System.err.println(MISSING_DATABASE);
+        } else if (failure != null) {
+            Throwable root = Causes.root(failure);
+            System.err.println("ERROR fanout: could not start: " + failure + (root == failure ? "" : "; caused by " + root));
         }
         quarkusExit.accept(code, failure);
     }

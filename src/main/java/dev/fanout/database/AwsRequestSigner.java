@@ -3,6 +3,7 @@ package dev.fanout.database;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -16,10 +17,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AWS Signature Version 4 for one kind of request: a POST of a JSON body to the root path
- * of an AWS JSON-protocol service (Secrets Manager's {@code GetSecretValue}). About eighty
- * lines of JDK cryptography in place of the AWS SDK, which would add megabytes to the
- * package and hundreds of milliseconds to every cold start for this one call.
+ * AWS Signature Version 4 for the two requests this app signs: a POST of a JSON body to the
+ * root path of an AWS JSON-protocol service (Secrets Manager's {@code GetSecretValue}), and a
+ * presigned {@code GET /?Action=connect} URL, which is what an RDS IAM authentication token
+ * is. JDK cryptography in place of the AWS SDK, which would add megabytes to the package and
+ * hundreds of milliseconds to every cold start for these two.
  */
 final class AwsRequestSigner {
 
@@ -28,8 +30,9 @@ final class AwsRequestSigner {
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
     private static final HexFormat HEX = HexFormat.of();
+    private static final HexFormat HEX_UPPER = HexFormat.of().withUpperCase();
 
-    /** The credentials Lambda gives every function in its environment (the execution role's). */
+    /** An execution role's credentials: from the environment, or from the container-credentials endpoint. */
     record Credentials(String accessKeyId, String secretAccessKey, Optional<String> sessionToken) {
 
         @Override
@@ -63,15 +66,60 @@ final class AwsRequestSigner {
         String scope = date + "/" + region + "/" + service + "/aws4_request";
         String stringToSign = ALGORITHM + "\n" + AMZ_DATE.format(now) + "\n" + scope + "\n" + sha256Hex(canonicalRequest.toString());
 
-        byte[] key = hmac(("AWS4" + credentials.secretAccessKey()).getBytes(StandardCharsets.UTF_8), date);
-        key = hmac(key, region);
-        key = hmac(key, service);
-        key = hmac(key, "aws4_request");
-        String signature = HEX.formatHex(hmac(key, stringToSign));
+        String signature = signature(credentials, date, region, service, stringToSign);
 
         signed.put("authorization", ALGORITHM + " Credential=" + credentials.accessKeyId() + "/" + scope
                 + ", SignedHeaders=" + signedHeaderNames + ", Signature=" + signature);
         return signed;
+    }
+
+    /**
+     * A presigned {@code GET /} URL's query string ({@code X-Amz-*} parameters with the
+     * signature last), signed for {@code host} alone, as botocore's {@code SigV4QueryAuth}
+     * and RDS's {@code generate_db_auth_token} sign it.
+     *
+     * @param host the Host header as it would be sent, {@code host:port} unless the port is the scheme's default
+     */
+    static String presignedQuery(String host, String region, String service, Map<String, String> parameters,
+            Duration expires, Credentials credentials, Instant now) {
+        String date = DATE.format(now);
+        String scope = date + "/" + region + "/" + service + "/aws4_request";
+        TreeMap<String, String> query = new TreeMap<>(); // canonical order: by encoded name, which is the same here
+        parameters.forEach((name, value) -> query.put(uriEncode(name), uriEncode(value)));
+        query.put("X-Amz-Algorithm", ALGORITHM);
+        query.put("X-Amz-Credential", uriEncode(credentials.accessKeyId() + "/" + scope));
+        query.put("X-Amz-Date", AMZ_DATE.format(now));
+        query.put("X-Amz-Expires", Long.toString(expires.toSeconds()));
+        credentials.sessionToken().ifPresent(token -> query.put("X-Amz-Security-Token", uriEncode(token)));
+        query.put("X-Amz-SignedHeaders", "host");
+        StringBuilder canonicalQuery = new StringBuilder();
+        query.forEach((name, value) -> canonicalQuery.append(canonicalQuery.isEmpty() ? "" : "&").append(name).append('=').append(value));
+
+        String canonicalRequest = "GET\n/\n" + canonicalQuery + "\nhost:" + host + "\n\nhost\n" + sha256Hex("");
+        String stringToSign = ALGORITHM + "\n" + AMZ_DATE.format(now) + "\n" + scope + "\n" + sha256Hex(canonicalRequest);
+        return canonicalQuery + "&X-Amz-Signature=" + signature(credentials, date, region, service, stringToSign);
+    }
+
+    private static String signature(Credentials credentials, String date, String region, String service, String stringToSign) {
+        byte[] key = hmac(("AWS4" + credentials.secretAccessKey()).getBytes(StandardCharsets.UTF_8), date);
+        key = hmac(key, region);
+        key = hmac(key, service);
+        key = hmac(key, "aws4_request");
+        return HEX.formatHex(hmac(key, stringToSign));
+    }
+
+    /** SigV4's URI encoding: every byte but the unreserved characters A-Z a-z 0-9 - _ . ~ as %XX, upper-case hex. */
+    static String uriEncode(String text) {
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~') {
+                encoded.append(c);
+            } else {
+                encoded.append('%').append(HEX_UPPER.toHexDigits(b));
+            }
+        }
+        return encoded.toString();
     }
 
     private static String sha256Hex(String text) {

@@ -8,7 +8,8 @@ import io.smallrye.config.ConfigMapping;
 
 /**
  * Pool timeouts that Quarkus's {@code quarkus.datasource.reactive.*} keys do not
- * cover, and how the credentials are read on AWS. Size, idle timeout and lifetime
+ * cover, and how the credentials are read on AWS ({@link DatabaseCredentialsProvider}:
+ * {@code FANOUT_DB_AUTH} is {@code quarkus.datasource.credentials-provider}). Size, idle timeout and lifetime
  * stay under their Quarkus keys.
  */
 @ConfigMapping(prefix = "fanout.database")
@@ -33,7 +34,16 @@ public interface DatabaseConfig {
     /** The Secrets Manager secret that holds the credentials ({@link DatabaseSecretCredentialsProvider}). */
     Secret secret();
 
+    /** RDS IAM authentication tokens ({@link RdsIamTokens}). */
+    Iam iam();
+
+    /** The execution role's AWS credentials that sign both ({@link AwsCredentialsSource}). */
+    Aws aws();
+
     interface Secret {
+
+        /** The secret's ARN, {@code FANOUT_DB_SECRET_ARN}; needed with {@code FANOUT_DB_AUTH=secret}. */
+        Optional<String> arn();
 
         /** Secrets Manager's endpoint; by default the regional one of the secret's ARN (the VPC endpoint answers it). */
         Optional<URI> endpoint();
@@ -43,14 +53,47 @@ public interface DatabaseConfig {
 
         /** How long an answer is reused; a rotated password reaches new connections after at most this. */
         Duration cacheTtl();
+    }
 
-        /** The execution role's credentials, from {@code AWS_ACCESS_KEY_ID}, which Lambda sets. */
+    interface Iam {
+
+        /** How long a token is valid; RDS accepts at most 15 minutes. */
+        Duration tokenLifetime();
+
+        /** A token is signed anew this long before it (or the credentials that signed it) would expire. */
+        Duration refreshBefore();
+    }
+
+    interface Aws {
+
+        /** {@code AWS_REGION}, which Lambda sets: the region an IAM token is signed for. */
+        Optional<String> region();
+
+        /** {@code AWS_ACCESS_KEY_ID}, which Lambda sets; with the secret key, the first source. */
         Optional<String> accessKeyId();
 
-        /** From {@code AWS_SECRET_ACCESS_KEY}, which Lambda sets. */
+        /** {@code AWS_SECRET_ACCESS_KEY}. */
         Optional<String> secretAccessKey();
 
-        /** From {@code AWS_SESSION_TOKEN}, which Lambda sets. */
+        /** {@code AWS_SESSION_TOKEN}. */
         Optional<String> sessionToken();
+
+        /** {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}: the container-credentials endpoint (SnapStart, ECS, EKS). */
+        Optional<URI> containerCredentialsFullUri();
+
+        /** {@code AWS_CONTAINER_CREDENTIALS_RELATIVE_URI}: a path on ECS's {@code 169.254.170.2}. */
+        Optional<String> containerCredentialsRelativeUri();
+
+        /** {@code AWS_CONTAINER_AUTHORIZATION_TOKEN}: the endpoint's {@code Authorization} header. */
+        Optional<String> containerAuthorizationToken();
+
+        /** {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE}: a file holding it, read on every fetch (it may be rotated). */
+        Optional<String> containerAuthorizationTokenFile();
+
+        /** The longest one fetch from the endpoint may take. */
+        Duration containerTimeout();
+
+        /** Credentials from the endpoint are fetched anew this long before they expire. */
+        Duration refreshBefore();
     }
 }

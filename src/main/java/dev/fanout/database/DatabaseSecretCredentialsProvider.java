@@ -5,11 +5,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
@@ -18,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fanout.database.AwsRequestSigner.Credentials;
-import io.quarkus.arc.Unremovable;
 import io.quarkus.credentials.CredentialsProvider;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
@@ -30,18 +26,17 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * The database's user and password on AWS, read from the RDS-managed secret in Secrets
- * Manager whose ARN Terraform passes as {@code FANOUT_DB_SECRET_ARN}. The datasource uses
- * it only when that variable is set ({@code quarkus.datasource.credentials-provider} is the
- * ARN, the name Quarkus hands to {@link #getCredentialsAsync}); elsewhere it is inert.
+ * The database's user and password on AWS with {@code FANOUT_DB_AUTH=secret}, read from the
+ * RDS-managed secret in Secrets Manager whose ARN Terraform passes as {@code FANOUT_DB_SECRET_ARN}
+ * ({@link DatabaseCredentialsProvider} calls it with that ARN); elsewhere it is inert.
  *
  * <p>Why a direct, signed {@code GetSecretValue} call and not the AWS Parameters and Secrets
  * Lambda Extension: the extension only answers during an invocation, never during the
  * INIT phase, and the Web Adapter's readiness check ({@code /q/health/ready}, which opens a
  * database connection) runs in INIT, so the first connection would always fail. The call
  * goes to the Secrets Manager VPC endpoint (infra/network.tf) with the function's own role
- * credentials, which Lambda puts in the environment; no AWS SDK is needed (see
- * {@link AwsRequestSigner}).
+ * credentials ({@link AwsCredentialsSource}: the environment, or the container-credentials
+ * endpoint); no AWS SDK is needed (see {@link AwsRequestSigner}).
  *
  * <p>Never blocks the event loop: the reactive pool asks for credentials before each new
  * connection through {@link #getCredentialsAsync}, which is a non-blocking Vert.x HTTP call
@@ -51,12 +46,7 @@ import io.vertx.core.http.RequestOptions;
  * Secrets Manager once per connection, and a rotated password is picked up after at most that.
  */
 @Singleton
-@Named(DatabaseSecretCredentialsProvider.NAME)
-@Unremovable // looked up by name from configuration, which ArC cannot see
 public class DatabaseSecretCredentialsProvider implements CredentialsProvider {
-
-    /** The bean name that {@code quarkus.datasource.credentials-provider-name} refers to. */
-    public static final String NAME = "fanout-database-secret";
 
     static final String TARGET = "secretsmanager.GetSecretValue";
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
@@ -67,17 +57,18 @@ public class DatabaseSecretCredentialsProvider implements CredentialsProvider {
     private final HttpClient http;
     private final ObjectMapper json;
     private final DatabaseConfig.Secret config;
-    private final Supplier<Optional<Credentials>> awsCredentials;
+    private final AwsCredentialsSource awsCredentials;
     private final Clock clock;
     private volatile Cached cached;
 
     @Inject
-    public DatabaseSecretCredentialsProvider(Vertx vertx, ObjectMapper json, DatabaseConfig config) {
-        this(vertx, json, config.secret(), () -> roleCredentials(config.secret()), Clock.systemUTC());
+    public DatabaseSecretCredentialsProvider(Vertx vertx, ObjectMapper json, DatabaseConfig config,
+            AwsCredentialsSource awsCredentials) {
+        this(vertx, json, config.secret(), awsCredentials, Clock.systemUTC());
     }
 
     DatabaseSecretCredentialsProvider(Vertx vertx, ObjectMapper json, DatabaseConfig.Secret config,
-            Supplier<Optional<Credentials>> awsCredentials, Clock clock) {
+            AwsCredentialsSource awsCredentials, Clock clock) {
         this.http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout(Math.toIntExact(config.timeout().toMillis()))
                 .setMaxPoolSize(1)
@@ -101,6 +92,11 @@ public class DatabaseSecretCredentialsProvider implements CredentialsProvider {
                 .invoke(credentials -> cached = new Cached(secretArn, credentials, clock.instant().plus(config.cacheTtl())));
     }
 
+    /** Forgets the secret's cached answer, for a process restored from a snapshot: the next connection reads it anew. */
+    public void forgetCached() {
+        cached = null;
+    }
+
     /** For a caller on a worker thread; on an event loop Mutiny refuses to wait, as it should. */
     @Override
     public Map<String, String> getCredentials(String secretArn) {
@@ -109,8 +105,13 @@ public class DatabaseSecretCredentialsProvider implements CredentialsProvider {
 
     private Uni<Map<String, String>> fetch(String secretArn) {
         SecretArn arn = SecretArn.parse(secretArn);
-        Credentials credentials = awsCredentials.get().orElseThrow(() -> new DatabaseSecretException(
-                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set: cannot read the database secret " + secretArn));
+        return awsCredentials.current()
+                .onFailure().transform(failure -> new DatabaseSecretException(failure.getMessage()
+                        + ": cannot read the database secret " + secretArn, failure))
+                .chain(credentials -> fetch(secretArn, arn, credentials));
+    }
+
+    private Uni<Map<String, String>> fetch(String secretArn, SecretArn arn, Credentials credentials) {
         URI endpoint = config.endpoint().orElseGet(() -> URI.create("https://secretsmanager." + arn.region + ".amazonaws.com"));
         String body = json.createObjectNode().put("SecretId", secretArn).toString();
         Map<String, String> headers = AwsRequestSigner.signedHeaders(authority(endpoint), arn.region, SERVICE,
@@ -167,14 +168,6 @@ public class DatabaseSecretCredentialsProvider implements CredentialsProvider {
                 || endpoint.getPort() == 443 && "https".equals(endpoint.getScheme())
                 || endpoint.getPort() == 80 && "http".equals(endpoint.getScheme());
         return defaultPort ? endpoint.getHost() : endpoint.getHost() + ":" + endpoint.getPort();
-    }
-
-    /** The execution role's credentials, which Lambda sets in the environment; absent outside AWS. */
-    static Optional<Credentials> roleCredentials(DatabaseConfig.Secret config) {
-        if (config.accessKeyId().isEmpty() || config.secretAccessKey().isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new Credentials(config.accessKeyId().get(), config.secretAccessKey().get(), config.sessionToken()));
     }
 
     /** {@code arn:aws:secretsmanager:<region>:<account>:secret:<name>}: the region says which endpoint to call. */

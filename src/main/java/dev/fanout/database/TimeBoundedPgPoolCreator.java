@@ -24,9 +24,9 @@ import io.vertx.sqlclient.SqlConnectOptions;
  * line of waiters. Without them a database outage or an overload would hold
  * requests for Vert.x's 30-second default, in a line with no end.
  * <p>
- * With a credentials provider (the database secret), every new connection asks it for
+ * With a credentials provider (an IAM token or the database secret), every new connection asks it for
  * the user and password, as Quarkus's own pool does: Quarkus hands a pool creator only
- * the options it resolved at start, so a rotated password would otherwise never reach a
+ * the options it resolved at start, so a fresh token or a rotated password would otherwise never reach a
  * new connection.
  */
 @Singleton
@@ -34,11 +34,11 @@ public class TimeBoundedPgPoolCreator implements PgPoolCreator {
 
     private final DatabaseConfig config;
     private final Optional<String> credentialsKey;
-    private final DatabaseSecretCredentialsProvider credentialsProvider;
+    private final DatabaseCredentialsProvider credentialsProvider;
 
     public TimeBoundedPgPoolCreator(DatabaseConfig config,
             @ConfigProperty(name = "quarkus.datasource.credentials-provider") Optional<String> credentialsKey,
-            DatabaseSecretCredentialsProvider credentialsProvider) {
+            DatabaseCredentialsProvider credentialsProvider) {
         this.config = config;
         this.credentialsKey = credentialsKey;
         this.credentialsProvider = credentialsProvider;

@@ -1,15 +1,22 @@
 package dev.fanout.ops;
 
+import java.util.List;
+
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.jboss.logging.Logger;
 
+import dev.fanout.problem.Problem;
+import io.quarkus.arc.InjectableInstance;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -20,18 +27,29 @@ import io.smallrye.common.annotation.Blocking;
  * {@code QUARKUS_FLYWAY_MIGRATE_AT_START=true}, so the schema is usually current by the
  * time the event arrives; migrating here as well makes the invocation alone enough.
  * The event's body is not read: its arrival is the whole message.
+ *
+ * <p>Flyway is looked up when the event arrives, not injected at start: Flyway speaks JDBC, and
+ * without {@code QUARKUS_DATASOURCE_JDBC_URL} Quarkus deactivates the JDBC datasource and its
+ * Flyway. A function that never migrates needs only the reactive URL, so it must start without
+ * the JDBC one; a migrate event then fails (500) and the log names the variable.
  */
 @Path("/events/migrate")
 public class MigrateResource {
 
     private static final Logger LOG = Logger.getLogger(MigrateResource.class);
 
-    private final Flyway flyway;
+    private final InjectableInstance<Flyway> flyways;
 
-    public MigrateResource(Flyway flyway) {
-        this.flyway = flyway;
+    public MigrateResource(InjectableInstance<Flyway> flyways) {
+        this.flyways = flyways;
     }
 
+    @APIResponse(responseCode = "200", description = "The schema's version, and no migration pending",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MigrationStatus.class)))
+    @APIResponse(responseCode = "500", description = "The migration failed, or there is no JDBC datasource (QUARKUS_DATASOURCE_JDBC_URL); the log says why",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The database cannot serve now, or this instance is shutting down; Retry-After says when to retry",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     /**
      * Blocking on purpose, on a worker thread: Flyway speaks JDBC, takes a lock in the
      * database and may run DDL for a long time, all of which would stall the event loop
@@ -41,6 +59,12 @@ public class MigrateResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
     public MigrationStatus migrate(String ignoredEvent) {
+        List<Flyway> active = flyways.listActive();
+        if (active.isEmpty()) {
+            LOG.error("Cannot migrate: QUARKUS_DATASOURCE_JDBC_URL (jdbc:postgresql://host:5432/db) is not set");
+            throw new MigrationFailedException(new IllegalStateException("no JDBC datasource"));
+        }
+        Flyway flyway = active.get(0);
         try {
             MigrationStatus before = statusOf(flyway.info());
             if (before.pending() == 0) {

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.fanout.database.AwsRequestSigner.Credentials;
 import io.quarkus.credentials.CredentialsProvider;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -30,8 +29,6 @@ class DatabaseSecretCredentialsProviderTest {
     private static final String USERNAME = "fanout";
     private static final String PASSWORD = UUID.randomUUID().toString(); // generated: no secret-looking literal in the repository
     private static final String SECRET = "{\"username\":\"" + USERNAME + "\",\"password\":\"" + PASSWORD + "\"}";
-    private static final Credentials ROLE = new Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            Optional.of("session-token-example"));
     private static final Duration TIMEOUT = Duration.ofSeconds(2); // roomy: a loaded CI machine warms the client up slowly
 
     private final ObjectMapper json = new ObjectMapper();
@@ -136,7 +133,8 @@ class DatabaseSecretCredentialsProviderTest {
 
     @Test
     void missingRoleCredentialsAreNamed() {
-        var provider = new DatabaseSecretCredentialsProvider(vertx, json, config(Duration.ZERO), Optional::empty, Clock.systemUTC());
+        var provider = new DatabaseSecretCredentialsProvider(vertx, json, config(Duration.ZERO),
+                new AwsCredentialsSource(vertx, json, AwsCredentialsSourceTest.settings(), Clock.systemUTC()), Clock.systemUTC());
 
         assertThatThrownBy(() -> provider.getCredentials(SECRET_ARN))
                 .isInstanceOf(DatabaseSecretException.class)
@@ -144,12 +142,25 @@ class DatabaseSecretCredentialsProviderTest {
     }
 
     private CredentialsProvider provider(Duration cacheTtl) {
-        return new DatabaseSecretCredentialsProvider(vertx, json, config(cacheTtl), () -> Optional.of(ROLE), Clock.systemUTC());
+        AwsCredentialsSourceTest.Settings role = AwsCredentialsSourceTest.settings();
+        role.accessKeyId = Optional.of("AKIDEXAMPLE");
+        role.secretAccessKey = Optional.of("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        role.sessionToken = Optional.of("session-token-example");
+        return new DatabaseSecretCredentialsProvider(vertx, json, config(cacheTtl),
+                new AwsCredentialsSource(vertx, json, role, Clock.systemUTC()), Clock.systemUTC());
     }
 
     private DatabaseConfig.Secret config(Duration cacheTtl) {
-        URI endpoint = URI.create(secretsManager.url());
+        return secretConfig(URI.create(secretsManager.url()), cacheTtl);
+    }
+
+    static DatabaseConfig.Secret secretConfig(URI endpoint, Duration cacheTtl) {
         return new DatabaseConfig.Secret() {
+            @Override
+            public Optional<String> arn() {
+                return Optional.empty();
+            }
+
             @Override
             public Optional<URI> endpoint() {
                 return Optional.of(endpoint);
@@ -165,20 +176,6 @@ class DatabaseSecretCredentialsProviderTest {
                 return cacheTtl;
             }
 
-            @Override
-            public Optional<String> accessKeyId() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<String> secretAccessKey() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<String> sessionToken() {
-                return Optional.empty();
-            }
         };
     }
 }

@@ -42,12 +42,13 @@ class DatabaseSecretTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
-                    "quarkus.datasource.credentials-provider", SECRET_ARN,
+                    "quarkus.datasource.credentials-provider", DatabaseCredentialsProvider.SECRET, // FANOUT_DB_AUTH=secret
+                    "fanout.database.secret.arn", SECRET_ARN,
                     "quarkus.datasource.username", "no_such_role",
                     "quarkus.datasource.password", "wrong",
-                    "fanout.database.secret.access-key-id", "AKIDEXAMPLE",
-                    "fanout.database.secret.secret-access-key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                    "fanout.database.secret.session-token", "session-token-example",
+                    "fanout.database.aws.access-key-id", "AKIDEXAMPLE",
+                    "fanout.database.aws.secret-access-key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                    "fanout.database.aws.session-token", "session-token-example",
                     "fanout.database.secret.cache-ttl", CACHE_TTL.toString());
         }
 

@@ -114,6 +114,18 @@ class ObservabilityTest {
         }
     }
 
+    /**
+     * No OTLP endpoint is set here: spans keep their ids but are not sampled, so nothing is
+     * exported (to Quarkus's default localhost:4317, where nothing listens). TracingIT sets one.
+     */
+    @Test
+    void withoutAnOtlpEndpointSpansAreNotSampledSoNothingIsExported() {
+        profile().then().statusCode(200);
+
+        assertThat(upstreams.exchanges("billing")).singleElement()
+                .satisfies(exchange -> assertThat(exchange.traceparent).matches(TRACEPARENT).endsWith("-00"));
+    }
+
     @Test
     void logLinesCarryTheLambdaAndApiRequestIds() throws IOException {
         String lambdaRequestId = "lambda-" + UUID.randomUUID();
