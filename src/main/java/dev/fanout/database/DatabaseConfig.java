@@ -30,6 +30,17 @@ public interface DatabaseConfig {
      */
     int maxWaitQueue();
 
+    /**
+     * After the pool has been unused this long, the next request first pings the connections
+     * the pool holds ({@link ReopenablePgPool#checkIdleConnections()}). A Lambda sandbox is frozen
+     * between invocations, and a connection that the database closed meanwhile must not reach a
+     * request. Busy instances never pay for it: only a pause this long triggers the check.
+     */
+    Duration validateAfterIdle();
+
+    /** The longest a request waits for that check; a ping still unanswered then is left behind. */
+    Duration validateTimeout();
+
     /** The Secrets Manager secret that holds the credentials ({@link DatabaseSecretCredentialsProvider}). */
     Secret secret();
 
