@@ -69,6 +69,24 @@ class LambdaLifecycleIT {
     }
 
     @Test
+    void coldStartDuringADatabaseOutageBecomesReadyAndAnswers503Fast() throws Exception {
+        int nothingListens = freePort();
+        launch("outage", "127.0.0.1:" + nothingListens + "/postgres", false, null);
+
+        awaitReady();
+        assertThat(JSON.readTree(send(get(READINESS)).body()).path("checks").findValuesAsText("name")).contains("fanout-init");
+        assertThat(send(get("/q/health/ready")).statusCode()).as("readiness still checks the database").isEqualTo(503);
+
+        long start = System.nanoTime();
+        HttpResponse<String> user = send(get("/users/1"));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(user.statusCode()).as(user.body()).isEqualTo(503);
+        assertThat(user.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(took).as("the first request of a cold start during the outage").isLessThan(OUTAGE_ANSWER);
+    }
+
+    @Test
     void firstInvocationsAfterThawsDuringWhichTheDatabaseDroppedEveryConnectionSucceed() throws Exception {
         Files.createDirectories(POSTGRES_DIR);
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
