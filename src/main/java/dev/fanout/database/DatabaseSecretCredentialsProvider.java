@@ -101,6 +101,15 @@ public class DatabaseSecretCredentialsProvider implements CredentialsProvider {
                 .invoke(credentials -> cached = new Cached(secretArn, credentials, clock.instant().plus(config.cacheTtl())));
     }
 
+    /**
+     * Drops the cached answer, so that the next connection reads the secret again, with the
+     * role credentials of that moment. A restored snapshot calls it (DatabaseSnapshotHooks):
+     * the copy must not use what the instance that took the snapshot read.
+     */
+    public void forgetCached() {
+        cached = null;
+    }
+
     /** For a caller on a worker thread; on an event loop Mutiny refuses to wait, as it should. */
     @Override
     public Map<String, String> getCredentials(String secretArn) {

@@ -83,6 +83,18 @@ class DatabaseSecretCredentialsProviderTest {
     }
 
     @Test
+    void forgottenAnswerIsReadAgainWithinTheCacheTtl() {
+        DatabaseSecretCredentialsProvider provider =
+                new DatabaseSecretCredentialsProvider(vertx, json, config(Duration.ofMinutes(5)), () -> Optional.of(ROLE), Clock.systemUTC());
+
+        provider.getCredentials(SECRET_ARN);
+        provider.forgetCached(); // what a restored snapshot does
+        provider.getCredentials(SECRET_ARN);
+
+        assertThat(secretsManager.received()).hasSize(2);
+    }
+
+    @Test
     void credentialsArriveOnTheEventLoopWithoutBlockingIt() throws Exception {
         CredentialsProvider provider = provider(Duration.ZERO);
         Context eventLoop = vertx.getOrCreateContext();

@@ -1,0 +1,55 @@
+package dev.fanout.database;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Singleton;
+
+import dev.fanout.lambda.SnapshotParticipant;
+
+/**
+ * The database's part of a snapshot. Before it: every pooled connection is closed (a socket
+ * in a snapshot is dead in every copy restored from it, and all copies would share it), and
+ * the cached credentials are dropped. After it: the pool is reopened empty once more, so
+ * that a copy opens its own connections, and the credentials are read again when the first
+ * one opens: a restored copy may run with other role credentials (from the container
+ * credentials endpoint) than the instance that took the snapshot.
+ */
+@Singleton
+public class DatabaseSnapshotHooks implements SnapshotParticipant {
+
+    /** Closing a handful of connections; a hook that cannot, fails. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final TimeBoundedPgPoolCreator pools;
+    private final DatabaseSecretCredentialsProvider credentials;
+
+    public DatabaseSnapshotHooks(TimeBoundedPgPoolCreator pools, DatabaseSecretCredentialsProvider credentials) {
+        this.pools = pools;
+        this.credentials = credentials;
+    }
+
+    @Override
+    public String name() {
+        return "database";
+    }
+
+    @Override
+    public void beforeCheckpoint() throws Exception {
+        credentials.forgetCached();
+        closeEveryConnection();
+    }
+
+    @Override
+    public void afterRestore() throws Exception {
+        credentials.forgetCached();
+        closeEveryConnection();
+    }
+
+    private void closeEveryConnection() throws Exception {
+        if (pools.pool().isPresent()) {
+            pools.pool().get().reopen().toCompletionStage().toCompletableFuture()
+                    .get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+}
