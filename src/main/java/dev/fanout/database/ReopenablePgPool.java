@@ -3,6 +3,7 @@ package dev.fanout.database;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -59,10 +60,11 @@ public final class ReopenablePgPool implements PgPool {
     private Future<Void> checking; // guarded by this
     private volatile Handler<SqlConnection> connectHandler;
 
-    public ReopenablePgPool(Supplier<Pool> factory, Vertx vertx, Duration validateAfterIdle, Duration validateTimeout) {
+    /** With {@code validateAfterIdle} empty, {@link #checkIdleConnections()} never pings. */
+    public ReopenablePgPool(Supplier<Pool> factory, Vertx vertx, Optional<Duration> validateAfterIdle, Duration validateTimeout) {
         this.factory = factory;
         this.vertx = vertx;
-        this.validateAfterIdleNanos = validateAfterIdle.toNanos();
+        this.validateAfterIdleNanos = validateAfterIdle.map(Duration::toNanos).orElse(Long.MAX_VALUE);
         this.validateTimeout = validateTimeout;
         this.current = factory.get();
     }
@@ -133,7 +135,7 @@ public final class ReopenablePgPool implements PgPool {
     }
 
     private static Future<Boolean> ping(SqlConnection connection) {
-        return connection.query(PING).execute()
+        return connection.preparedQuery(PING).execute()
                 .transform(answered -> connection.close().transform(closed -> Future.succeededFuture(answered.succeeded())));
     }
 

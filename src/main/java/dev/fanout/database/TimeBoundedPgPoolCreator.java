@@ -68,7 +68,7 @@ public class TimeBoundedPgPoolCreator implements PgPoolCreator {
                     new ConnectOptionsSupplier<>(credentialsProvider, credentialsKey.get(), resolvedAtStart, PgConnectOptions::new);
             build = () -> pool.connectingTo(() -> withFreshCredentials.get().map(SqlConnectOptions.class::cast)).build();
         }
-        ReopenablePgPool reopenable = new ReopenablePgPool(build, input.vertx(), config.validateAfterIdle(), config.validateTimeout());
+        ReopenablePgPool reopenable = new ReopenablePgPool(build, input.vertx(), config.idleCheckThreshold(), config.validateTimeout());
         created = reopenable;
         return reopenable;
     }

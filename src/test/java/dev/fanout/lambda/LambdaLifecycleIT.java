@@ -131,6 +131,7 @@ class LambdaLifecycleIT {
                 .redirectOutput(log.toFile());
         Map<String, String> env = launch.environment();
         env.keySet().removeIf(key -> key.startsWith("QUARKUS_") || key.startsWith("AWS_") || key.startsWith("FANOUT_"));
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "fanout-it-" + name); // as Lambda sets it: the idle check is on
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://" + database);
         env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + database);
