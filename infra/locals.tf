@@ -35,7 +35,7 @@ locals {
   event_error_status_codes = "500-599"
 
   app_port       = 8080
-  readiness_path = "/q/health/ready"
+  readiness_path = "/q/health/started" # the app has started and warmed up; never the database (dev.fanout.lambda.InitGate)
 
   # Package layout: see var.package_type. java21, not java25: the AWS
   # provider 5.x refuses java25, and the app targets Java 17 anyway.

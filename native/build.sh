@@ -90,9 +90,23 @@ SCRIPT
   entry=bootstrap
 else
   echo "==> JVM build (fast-jar)"
-  ./mvnw -B package -Dquarkus.package.jar.type=fast-jar "${maven_args[@]}"
+  # appcds.enabled also builds the main class's archive-generation mode, used below.
+  ./mvnw -B package -Dquarkus.package.jar.type=fast-jar -Dquarkus.package.jar.appcds.enabled=true "${maven_args[@]}"
   [[ -f target/quarkus-app/quarkus-run.jar ]] || { echo "native/build.sh: no target/quarkus-app/quarkus-run.jar" >&2; exit 1; }
   cp -R target/quarkus-app "$STAGE/quarkus-app"
+  rm -f "$STAGE/quarkus-app/app-cds.jsa"
+  # AppCDS: app-cds.jsa holds the classes loaded at start, pre-parsed, as Quarkus makes it
+  # (quarkus.appcds.generate stops the app after its static init). It is written here, on the
+  # staged files, because a JVM uses it only when quarkus-run.jar has the size and modification
+  # time it had then, and a zip keeps times to 2 s in local time: so the times are first set to an
+  # even second and the zip is made in UTC, as Lambda unpacks it. And only by the very JVM build
+  # that wrote it: FANOUT_RUNTIME_JAVA_HOME (for Lambda's java21 runtime, the Amazon Corretto 21
+  # build that runtime ships), else this machine's java (right for bench/ and local runs).
+  runtime_java="${FANOUT_RUNTIME_JAVA_HOME:+$FANOUT_RUNTIME_JAVA_HOME/bin/}java"
+  echo "==> AppCDS archive for $("$runtime_java" -version 2>&1 | head -n 1)"
+  find "$STAGE" -exec touch -h -d "@$(( $(date +%s) / 2 * 2 ))" {} +
+  (cd "$STAGE/quarkus-app" && "$runtime_java" -XX:+UseSerialGC -XX:ArchiveClassesAtExit=app-cds.jsa -Dquarkus.appcds.generate=true \
+    -jar quarkus-run.jar >/dev/null) || { echo "native/build.sh: the AppCDS archive could not be made" >&2; exit 1; }
   # The handler infra expects (var.jvm_run_script), run by the Web Adapter's exec wrapper
   # (AWS_LAMBDA_EXEC_WRAPPER=/opt/bootstrap) on the java21 runtime.
   cat > "$STAGE/run.sh" <<'SCRIPT'
@@ -103,25 +117,29 @@ else
 # - Serial GC: one or two vCPUs, small heaps; no GC threads to feed.
 # - Heap: 70 % of the function's memory; the rest is metaspace, code cache, thread stacks
 #   and the adapter. An OutOfMemoryError ends the process, and Lambda starts a fresh one.
+# - AppCDS (app-cds.jsa, from native/build.sh): used when this JVM is the build that wrote it;
+#   any other JVM skips it (-Xshare:auto) and starts without, its warning silenced.
 memory_mb="${AWS_LAMBDA_FUNCTION_MEMORY_SIZE:-512}"
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/quarkus-app" # the archive names quarkus-run.jar by this relative path
+cds=""
+[ -f app-cds.jsa ] && cds="-XX:SharedArchiveFile=app-cds.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
 exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" \
   -XX:+TieredCompilation -XX:TieredStopAtLevel=1 \
   -XX:+UseSerialGC \
   -Xms$((memory_mb * 70 / 100))m -Xmx$((memory_mb * 70 / 100))m \
   -XX:+ExitOnOutOfMemoryError \
-  -Xshare:auto \
+  -Xshare:auto $cds \
   -Djava.net.preferIPv4Stack=true \
   -Dquarkus.http.host=127.0.0.1 \
   -Dquarkus.http.port="${QUARKUS_HTTP_PORT:-8080}" \
-  -jar quarkus-app/quarkus-run.jar "$@"
+  -jar quarkus-run.jar "$@"
 SCRIPT
   chmod 755 "$STAGE/run.sh"
   entry=run.sh
 fi
 
 # Zip with the modes kept (Lambda runs the entry point as it finds it); fixed order.
-(cd "$STAGE" && find . -type f | sort | sed 's|^\./||' | zip -q -X -@ "../function.zip")
+(cd "$STAGE" && find . -type f | sort | sed 's|^\./||' | TZ=UTC zip -q -X -@ "../function.zip")
 
 echo "==> Checking $ZIP"
 listing="$(zipinfo "$ZIP")"

@@ -31,6 +31,27 @@ public interface DatabaseConfig {
      */
     int maxWaitQueue();
 
+    /**
+     * After the pool has been unused this long, the next request first pings the connections
+     * the pool holds ({@link ReopenablePgPool#checkIdleConnections()}). A Lambda sandbox is frozen
+     * between invocations, and a connection that the database closed meanwhile must not reach a
+     * request. Busy instances never pay for it: only a pause this long triggers the check.
+     * Unset: {@link #LAMBDA_VALIDATE_AFTER_IDLE} on Lambda ({@code AWS_LAMBDA_FUNCTION_NAME} set),
+     * off elsewhere, where no process is frozen.
+     */
+    Optional<Duration> validateAfterIdle();
+
+    Duration LAMBDA_VALIDATE_AFTER_IDLE = Duration.ofSeconds(1);
+
+    /** The threshold in force: the configured one, else one second on Lambda, else none. */
+    default Optional<Duration> idleCheckThreshold() {
+        return validateAfterIdle().or(() -> System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null
+                ? Optional.of(LAMBDA_VALIDATE_AFTER_IDLE) : Optional.empty());
+    }
+
+    /** The longest a request waits for that check; a ping still unanswered then is left behind. */
+    Duration validateTimeout();
+
     /** The Secrets Manager secret that holds the credentials ({@link DatabaseSecretCredentialsProvider}). */
     Secret secret();
 

@@ -92,7 +92,11 @@ public class DatabaseSecretCredentialsProvider implements CredentialsProvider {
                 .invoke(credentials -> cached = new Cached(secretArn, credentials, clock.instant().plus(config.cacheTtl())));
     }
 
-    /** Forgets the secret's cached answer, for a process restored from a snapshot: the next connection reads it anew. */
+    /**
+     * Drops the cached answer, so that the next connection reads the secret again, with the
+     * role credentials of that moment. A restored snapshot calls it (DatabaseSnapshotHooks):
+     * the copy must not use what the instance that took the snapshot read.
+     */
     public void forgetCached() {
         cached = null;
     }

@@ -28,6 +28,9 @@ import io.vertx.sqlclient.SqlConnectOptions;
  * the user and password, as Quarkus's own pool does: Quarkus hands a pool creator only
  * the options it resolved at start, so a fresh token or a rotated password would otherwise never reach a
  * new connection.
+ * <p>
+ * What it returns is a {@link ReopenablePgPool}: the Lambda lifecycle (a snapshot, a thaw)
+ * needs to drop every connection at once, which a Vert.x pool cannot.
  */
 @Singleton
 public class TimeBoundedPgPoolCreator implements PgPoolCreator {
@@ -35,6 +38,7 @@ public class TimeBoundedPgPoolCreator implements PgPoolCreator {
     private final DatabaseConfig config;
     private final Optional<String> credentialsKey;
     private final DatabaseCredentialsProvider credentialsProvider;
+    private volatile ReopenablePgPool created;
 
     public TimeBoundedPgPoolCreator(DatabaseConfig config,
             @ConfigProperty(name = "quarkus.datasource.credentials-provider") Optional<String> credentialsKey,
@@ -56,11 +60,21 @@ public class TimeBoundedPgPoolCreator implements PgPoolCreator {
                 .setMaxWaitQueueSize(config.maxWaitQueue());
         ClientBuilder<Pool> pool = PgBuilder.pool().with(input.poolOptions()).using(input.vertx());
         List<PgConnectOptions> resolvedAtStart = input.pgConnectOptionsList();
+        Supplier<Pool> build;
         if (credentialsKey.isEmpty()) {
-            return pool.connectingTo(List.<SqlConnectOptions>copyOf(resolvedAtStart)).build();
+            build = () -> pool.connectingTo(List.<SqlConnectOptions>copyOf(resolvedAtStart)).build();
+        } else {
+            Supplier<Future<PgConnectOptions>> withFreshCredentials =
+                    new ConnectOptionsSupplier<>(credentialsProvider, credentialsKey.get(), resolvedAtStart, PgConnectOptions::new);
+            build = () -> pool.connectingTo(() -> withFreshCredentials.get().map(SqlConnectOptions.class::cast)).build();
         }
-        Supplier<Future<PgConnectOptions>> withFreshCredentials =
-                new ConnectOptionsSupplier<>(credentialsProvider, credentialsKey.get(), resolvedAtStart, PgConnectOptions::new);
-        return pool.connectingTo(() -> withFreshCredentials.get().map(SqlConnectOptions.class::cast)).build();
+        ReopenablePgPool reopenable = new ReopenablePgPool(build, input.vertx(), config.idleCheckThreshold(), config.validateTimeout());
+        created = reopenable;
+        return reopenable;
+    }
+
+    /** The pool this creator built (Quarkus asks once, at start); empty before that. */
+    public Optional<ReopenablePgPool> pool() {
+        return Optional.ofNullable(created);
     }
 }

@@ -12,8 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * which Lambda stops the invocation, and whose {@code env_config} names the function.
  *
  * @param deadlineEpochMillis 0 when the header carries none
+ * @param xrayTraceId the invocation's X-Ray trace header ({@code Root=1-...;Parent=...;Sampled=...}), or null
  */
-public record LambdaContext(String requestId, long deadlineEpochMillis, String functionName) {
+public record LambdaContext(String requestId, long deadlineEpochMillis, String functionName, String xrayTraceId) {
 
     public static final String HEADER = "x-amzn-lambda-context";
 
@@ -36,7 +37,8 @@ public record LambdaContext(String requestId, long deadlineEpochMillis, String f
             if (functionName == null) {
                 functionName = text(context, "function_name");
             }
-            return Optional.of(new LambdaContext(text(context, "request_id"), deadline, functionName));
+            return Optional.of(new LambdaContext(text(context, "request_id"), deadline, functionName,
+                    text(context, "xray_trace_id")));
         } catch (Exception malformed) {
             return Optional.empty();
         }

@@ -34,6 +34,7 @@ import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 final class EmfDocuments {
 
     static final int MAX_METRICS_PER_DOCUMENT = 100;
+    static final String COLD_START = "ColdStart";
     static final int MAX_VALUES_PER_METRIC = 100;
 
     private final String namespace;
@@ -51,6 +52,15 @@ final class EmfDocuments {
 
     /** The documents for everything recorded since the last call; empty when nothing changed. */
     List<Map<String, Object>> since(Iterable<Meter> meters, long timestampMillis) {
+        return since(meters, timestampMillis, Map.of());
+    }
+
+    /**
+     * The same, each document also carrying {@code properties}: values that are searchable in
+     * CloudWatch Logs but are not dimensions (the invocation's request and trace ids, as
+     * Powertools adds them), so that a metric point leads to its invocation's log lines.
+     */
+    List<Map<String, Object>> since(Iterable<Meter> meters, long timestampMillis, Map<String, Object> properties) {
         Map<Map<String, String>, List<Metric>> byDimensions = new LinkedHashMap<>();
         for (Meter meter : meters) {
             if (!isPublished(meter)) {
@@ -65,7 +75,7 @@ final class EmfDocuments {
         byDimensions.forEach((dimensions, metrics) -> {
             for (int from = 0; from < metrics.size(); from += MAX_METRICS_PER_DOCUMENT) {
                 List<Metric> chunk = metrics.subList(from, Math.min(metrics.size(), from + MAX_METRICS_PER_DOCUMENT));
-                documents.add(document(dimensions, chunk, timestampMillis));
+                documents.add(document(dimensions, chunk, timestampMillis, properties));
             }
         });
         return documents;
@@ -157,7 +167,18 @@ final class EmfDocuments {
         return index < values.length ? values[index] : 0;
     }
 
-    private Map<String, Object> document(Map<String, String> dimensions, List<Metric> metrics, long timestampMillis) {
+    /**
+     * Powertools' {@code ColdStart}: a count of 1 on an instance's first invocation, in a document
+     * of its own with only the fixed dimensions, so that cold starts are counted per function
+     * however the invocation's other meters are tagged.
+     */
+    Map<String, Object> coldStart(long timestampMillis, Map<String, Object> properties) {
+        return document(new TreeMap<>(fixedDimensions), List.of(new Metric(COLD_START, "Count", 1.0)), timestampMillis,
+                properties);
+    }
+
+    private Map<String, Object> document(Map<String, String> dimensions, List<Metric> metrics, long timestampMillis,
+            Map<String, Object> properties) {
         List<Map<String, String>> definitions = new ArrayList<>();
         Map<String, Object> document = new LinkedHashMap<>();
         for (Metric metric : metrics) {
@@ -173,6 +194,7 @@ final class EmfDocuments {
         aws.put("CloudWatchMetrics", List.of(directive));
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("_aws", aws);
+        root.putAll(properties);
         root.putAll(dimensions);
         root.putAll(document);
         return root;

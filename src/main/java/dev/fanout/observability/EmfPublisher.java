@@ -1,9 +1,13 @@
 package dev.fanout.observability;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.event.Observes;
@@ -14,7 +18,11 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.fanout.lambda.LambdaContext;
+import dev.fanout.lambda.SnapshotParticipant;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.Vertx;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.ext.web.RoutingContext;
@@ -25,9 +33,21 @@ import io.vertx.ext.web.RoutingContext;
  * Nothing depends on a background push: a frozen sandbox runs no timers, and a
  * push after the answer might never happen. (Under the Web Adapter one invocation
  * is one HTTP request, the pass-through SQS and migrate events included.)
+ * <p>
+ * As Powertools does, each document carries the invocation's {@code function_request_id}
+ * and trace ids as properties (searchable, not dimensions), and an instance's first
+ * invocation adds a {@code ColdStart} count. A copy restored from a snapshot starts cold again.
  */
 @Singleton
-public class EmfPublisher {
+public class EmfPublisher implements SnapshotParticipant {
+
+    /** Powertools' property names, so that existing Logs Insights queries find them. */
+    static final String REQUEST_ID = "function_request_id";
+    static final String XRAY_TRACE_ID = "xray_trace_id";
+    /** The OpenTelemetry trace id, the one the app's log lines carry as mdc.traceId. */
+    static final String TRACE_ID = "trace_id";
+    /** The adapter forwards the invocation's X-Ray header as this request header too. */
+    static final String XRAY_HEADER = "x-amzn-trace-id";
 
     private static final Logger LOG = Logger.getLogger(EmfPublisher.class);
     /** The adapter's readiness polls are not invocations. */
@@ -40,6 +60,8 @@ public class EmfPublisher {
     private final EmfDocuments documents;
     private final PrintStream out = System.out;
     private final AtomicLong flushes = new AtomicLong();
+    private final AtomicBoolean coldStart = new AtomicBoolean(true);
+    private volatile List<Map<String, Object>> lastFlushed = List.of();
 
     public EmfPublisher(EmfConfig config, MeterRegistry registry, ObjectMapper json, Vertx vertx) {
         this.enabled = config.enabled().orElse(isLambda());
@@ -67,13 +89,44 @@ public class EmfPublisher {
      */
     public void flushWhenAnswered(RoutingContext context) {
         if (!context.request().path().startsWith(OPERATIONS_PREFIX)) {
-            context.addEndHandler(ended -> vertx.runOnContext(ignored -> flush()));
+            Map<String, Object> properties = invocationProperties(context);
+            boolean cold = coldStart.getAndSet(false);
+            context.addEndHandler(ended -> vertx.runOnContext(ignored -> flush(properties, cold)));
         }
     }
 
+    /** The invocation's ids, read as it starts (the trace's span is current here, not after the answer). */
+    private Map<String, Object> invocationProperties(RoutingContext context) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        Optional<LambdaContext> lambda = LambdaContext.parse(json, context.request().getHeader(LambdaContext.HEADER));
+        lambda.map(LambdaContext::requestId).ifPresent(id -> properties.put(REQUEST_ID, id));
+        String xray = context.request().getHeader(XRAY_HEADER);
+        if (xray == null) {
+            xray = lambda.map(LambdaContext::xrayTraceId).orElse(null);
+        }
+        if (xray != null && !xray.isBlank()) {
+            properties.put(XRAY_TRACE_ID, xray);
+        }
+        SpanContext span = Span.current().getSpanContext();
+        if (span.isValid()) {
+            properties.put(TRACE_ID, span.getTraceId());
+        }
+        return properties;
+    }
+
     /** Writes what happened since the last flush (gauges: their current value); answers the documents written. */
-    public synchronized List<Map<String, Object>> flush() {
-        List<Map<String, Object>> pending = documents.since(registry.getMeters(), System.currentTimeMillis());
+    public List<Map<String, Object>> flush() {
+        return flush(Map.of(), false);
+    }
+
+    /** The same for one invocation: its ids on every document, and ColdStart if it was the instance's first. */
+    synchronized List<Map<String, Object>> flush(Map<String, Object> properties, boolean coldStart) {
+        long now = System.currentTimeMillis();
+        List<Map<String, Object>> pending = new ArrayList<>();
+        if (coldStart) {
+            pending.add(documents.coldStart(now, properties));
+        }
+        pending.addAll(documents.since(registry.getMeters(), now, properties));
         StringBuilder lines = new StringBuilder();
         for (Map<String, Object> document : pending) {
             try {
@@ -84,12 +137,29 @@ public class EmfPublisher {
         }
         out.print(lines); // one write: the lines of one flush stay together
         out.flush();
+        lastFlushed = List.copyOf(pending);
         flushes.incrementAndGet();
         return pending;
     }
 
     public boolean enabled() {
         return enabled;
+    }
+
+    @Override
+    public String name() {
+        return "metrics";
+    }
+
+    /** A restored copy is a new instance: its first invocation is a cold start. */
+    @Override
+    public void afterRestore() {
+        coldStart.set(true);
+    }
+
+    /** The documents the last flush wrote, as they were written. */
+    public List<Map<String, Object>> lastFlushed() {
+        return lastFlushed;
     }
 
     /** How many flushes ran: one per invocation. */

@@ -80,6 +80,17 @@ class DatabaseSecretCredentialsProviderTest {
     }
 
     @Test
+    void forgottenAnswerIsReadAgainWithinTheCacheTtl() {
+        DatabaseSecretCredentialsProvider provider = (DatabaseSecretCredentialsProvider) provider(Duration.ofMinutes(5));
+
+        provider.getCredentials(SECRET_ARN);
+        provider.forgetCached(); // what a restored snapshot does
+        provider.getCredentials(SECRET_ARN);
+
+        assertThat(secretsManager.received()).hasSize(2);
+    }
+
+    @Test
     void credentialsArriveOnTheEventLoopWithoutBlockingIt() throws Exception {
         CredentialsProvider provider = provider(Duration.ZERO);
         Context eventLoop = vertx.getOrCreateContext();

@@ -17,6 +17,8 @@ class EmfDocumentsTest {
 
     private static final String NAMESPACE = "Fanout";
     private static final long NOW = 1_764_000_000_000L;
+    private static final Map<String, Object> INVOCATION = Map.of("function_request_id", "8f5e3b1a-0000-4000-8000-000000000001",
+            "xray_trace_id", "Root=1-6745a1b2-0123456789abcdef01234567;Sampled=1", "trace_id", "0af7651916cd43dd8448eb211c80319c");
     private static final Set<String> CLOUDWATCH_UNITS = Set.of("Milliseconds", "Count", "None");
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -35,6 +37,31 @@ class EmfDocumentsTest {
         assertThat(counter).containsEntry("function", "profile").containsEntry("part", "orders")
                 .containsEntry("fanout.profile.degraded", 2.0);
         assertThat(directive(counter).get("Dimensions")).isEqualTo(List.of(List.of("function", "part")));
+    }
+
+    @Test
+    void everyDocumentCarriesTheInvocationsIdsAsPropertiesNotDimensions() {
+        registry.counter("fanout.profile.degraded", "part", "orders").increment();
+        timer("fanout.upstream.calls", "upstream", "billing", "outcome", "success").record(Duration.ofMillis(12));
+
+        List<Map<String, Object>> emitted = documents.since(registry.getMeters(), NOW, INVOCATION);
+
+        assertThat(emitted).hasSize(2).allSatisfy(document -> {
+            assertValidEmf(document);
+            assertThat(document).containsAllEntriesOf(INVOCATION);
+            assertThat(directive(document).get("Dimensions").toString()).doesNotContain("function_request_id", "trace_id");
+        });
+    }
+
+    @Test
+    void coldStartIsOneCountUnderTheFunctionDimensionOnly() {
+        Map<String, Object> coldStart = documents.coldStart(NOW, INVOCATION);
+
+        assertValidEmf(coldStart);
+        assertThat(coldStart).containsEntry("ColdStart", 1.0).containsEntry("function", "profile")
+                .containsAllEntriesOf(INVOCATION);
+        assertThat(directive(coldStart).get("Dimensions")).isEqualTo(List.of(List.of("function")));
+        assertThat(directive(coldStart).get("Metrics")).isEqualTo(List.of(Map.of("Name", "ColdStart", "Unit", "Count")));
     }
 
     @Test
