@@ -1,12 +1,10 @@
 package dev.fanout.database;
 
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -16,13 +14,10 @@ import io.vertx.ext.web.RoutingContext;
  * used. Every route, the health checks included, since any of them may use the pool.
  * A busy instance passes straight through (no pause, no ping).
  * <p>
- * Order in the request chain: after arrival, draining, body limits, the log context and
- * the EMF flush ({@code MIN_VALUE} to {@code MIN_VALUE + 2}), before any resource.
+ * The last step of the request edge ({@code dev.fanout.http.RequestEdge}), before any resource.
  */
 @Singleton
 public class IdleConnectionCheck {
-
-    static final int ORDER = Integer.MIN_VALUE + 3;
 
     private final TimeBoundedPgPoolCreator pools;
 
@@ -30,11 +25,7 @@ public class IdleConnectionCheck {
         this.pools = pools;
     }
 
-    void register(@Observes Router router) {
-        router.route().order(ORDER).handler(this::checkFirst);
-    }
-
-    private void checkFirst(RoutingContext context) {
+    public void checkFirst(RoutingContext context) {
         Future<Void> check = pools.pool().map(ReopenablePgPool::checkIdleConnections).orElse(null);
         if (check == null || check.isComplete()) {
             context.next();

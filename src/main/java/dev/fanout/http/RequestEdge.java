@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.fanout.database.IdleConnectionCheck;
 import dev.fanout.lambda.LambdaContext;
 import dev.fanout.observability.EmfPublisher;
 import dev.fanout.observability.RequestLogContext;
@@ -27,7 +28,9 @@ import io.vertx.ext.web.RoutingContext;
  * upstream call ({@link Admission});</li>
  * <li><b>log context</b>: the invocation's ids go into the MDC ({@link RequestLogContext});</li>
  * <li><b>metrics flush</b>: on Lambda, the meters leave as EMF once the answer is written
- * ({@link EmfPublisher}).</li>
+ * ({@link EmfPublisher});</li>
+ * <li><b>idle connection check</b>: after a pause (a frozen sandbox), the pooled connections
+ * are pinged before a request can borrow a dead one ({@link IdleConnectionCheck}).</li>
  * </ol>
  * The router runs this first route in the event-loop turn in which Vert.x has parsed the
  * request's head, so the arrival stamp is as early as the server can take it.
@@ -45,9 +48,10 @@ public class RequestEdge {
     private final Admission admission;
     private final RequestLogContext logContext;
     private final EmfPublisher emf;
+    private final IdleConnectionCheck idleConnections;
 
     public RequestEdge(RequestDeadlineConfig deadlines, ObjectMapper json, DrainingFilter draining, BodyLimitFilter bodyLimit,
-            Admission admission, RequestLogContext logContext, EmfPublisher emf) {
+            Admission admission, RequestLogContext logContext, EmfPublisher emf, IdleConnectionCheck idleConnections) {
         this.deadlines = deadlines;
         this.json = json;
         this.draining = draining;
@@ -55,6 +59,7 @@ public class RequestEdge {
         this.admission = admission;
         this.logContext = logContext;
         this.emf = emf;
+        this.idleConnections = idleConnections;
     }
 
     void register(@Observes Router router) {
@@ -64,7 +69,8 @@ public class RequestEdge {
                 bodyLimit::refuseOversizedBody,
                 admission::admitOrShed,
                 this::putLogContext,
-                this::flushMetricsWhenAnswered);
+                this::flushMetricsWhenAnswered,
+                idleConnections::checkFirst);
         for (int step = 0; step < chain.size(); step++) {
             router.route().order(FIRST + step).handler(chain.get(step));
         }
