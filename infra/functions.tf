@@ -1,6 +1,6 @@
 # Five functions, one package. Each runs the same Quarkus app behind the
 # AWS Lambda Web Adapter (a layer; an extension that forwards invocations to
-# http://127.0.0.1:8080 once GET /q/health/ready answers below 500).
+# http://127.0.0.1:8080 once GET /q/health/started answers below 500: started, whatever the database).
 
 ## Package: the JVM zip exceeds the 50 MB direct-upload limit, so it goes
 ## through S3. Plans work while the file is absent (tests, first checkout).

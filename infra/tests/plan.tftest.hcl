@@ -162,7 +162,7 @@ run "defaults" {
   assert {
     condition = alltrue([
       for f in aws_lambda_function.this :
-      f.environment[0].variables.AWS_LWA_READINESS_CHECK_PATH == "/q/health/ready"
+      f.environment[0].variables.AWS_LWA_READINESS_CHECK_PATH == "/q/health/started"
       && f.environment[0].variables.AWS_LWA_PORT == "8080"
       && f.environment[0].variables.QUARKUS_HTTP_PORT == "8080"
       && f.environment[0].variables.QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE == tostring(var.db_pool_max_size)
