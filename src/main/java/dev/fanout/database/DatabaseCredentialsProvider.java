@@ -29,7 +29,7 @@ public class DatabaseCredentialsProvider implements CredentialsProvider {
     /** The bean name that {@code quarkus.datasource.credentials-provider-name} refers to. */
     public static final String NAME = "fanout-database";
     public static final String IAM = "iam";
-    public static final String SECRET = "secret";
+    public static final String FROM_SECRETS_MANAGER = "secret";
 
     private final RdsIamTokens iamTokens;
     private final DatabaseSecretCredentialsProvider secrets;
@@ -58,7 +58,7 @@ public class DatabaseCredentialsProvider implements CredentialsProvider {
         if (IAM.equals(auth)) {
             return iamTokens.credentials();
         }
-        if (SECRET.equals(auth)) {
+        if (FROM_SECRETS_MANAGER.equals(auth)) {
             return secretArn.map(secrets::getCredentialsAsync).orElseGet(() -> Uni.createFrom().failure(
                     new DatabaseSecretException("FANOUT_DB_AUTH=secret needs FANOUT_DB_SECRET_ARN, the secret to read")));
         }
@@ -66,7 +66,7 @@ public class DatabaseCredentialsProvider implements CredentialsProvider {
             return secrets.getCredentialsAsync(auth);
         }
         return Uni.createFrom().failure(new DatabaseSecretException(
-                "FANOUT_DB_AUTH must be " + IAM + " or " + SECRET + ", not " + auth));
+                "FANOUT_DB_AUTH must be " + IAM + " or " + FROM_SECRETS_MANAGER + ", not " + auth));
     }
 
     /** For a caller on a worker thread (Agroal); on an event loop Mutiny refuses to wait, as it should. */

@@ -42,7 +42,7 @@ class DatabaseSecretTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
-                    "quarkus.datasource.credentials-provider", DatabaseCredentialsProvider.SECRET, // FANOUT_DB_AUTH=secret
+                    "quarkus.datasource.credentials-provider", DatabaseCredentialsProvider.FROM_SECRETS_MANAGER, // FANOUT_DB_AUTH=secret
                     "fanout.database.secret.arn", SECRET_ARN,
                     "quarkus.datasource.username", "no_such_role",
                     "quarkus.datasource.password", "wrong",

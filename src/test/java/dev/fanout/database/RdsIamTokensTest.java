@@ -36,7 +36,7 @@ class RdsIamTokensTest {
     private static final String USER = "fanout_app";
     private static final String REGION = "eu-west-1";
     private static final Instant SIGNED_AT = Instant.parse("2026-11-26T02:03:51Z");
-    private static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    private static final String EXAMPLE_ROLE_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
     private static final Duration LIFETIME = Duration.ofMinutes(15);
     private static final Duration REFRESH_BEFORE = Duration.ofMinutes(5);
 
@@ -78,12 +78,12 @@ class RdsIamTokensTest {
         RdsIamTokens tokens = tokens(environment(Optional.of("IQoJb3JpZ2luX2VjE+/token==")), "postgresql://" + HOST + ":5432/postgres");
 
         String token = tokens.token(HOST, PORT, USER, REGION,
-                new Credentials("AKIDEXAMPLE", SECRET_KEY, Optional.of("IQoJb3JpZ2luX2VjE+/token==")), SIGNED_AT);
+                new Credentials("AKIDEXAMPLE", EXAMPLE_ROLE_KEY, Optional.of("IQoJb3JpZ2luX2VjE+/token==")), SIGNED_AT);
 
         // The same parameters and signature; botocore lists the security token after SignedHeaders, RDS reads either order.
         assertThat(prefixOf(token)).isEqualTo(prefixOf(BOTOCORE_TOKEN));
         assertThat(queryOf(token)).isEqualTo(queryOf(BOTOCORE_TOKEN));
-        assertThat(tokens.token(HOST, PORT, USER, REGION, new Credentials("AKIDEXAMPLE", SECRET_KEY, Optional.empty()), SIGNED_AT))
+        assertThat(tokens.token(HOST, PORT, USER, REGION, new Credentials("AKIDEXAMPLE", EXAMPLE_ROLE_KEY, Optional.empty()), SIGNED_AT))
                 .isEqualTo(BOTOCORE_TOKEN_WITHOUT_SESSION);
     }
 
@@ -171,7 +171,7 @@ class RdsIamTokensTest {
     private static Settings environment(Optional<String> sessionToken) {
         Settings settings = AwsCredentialsSourceTest.settings();
         settings.accessKeyId = Optional.of("AKIDEXAMPLE");
-        settings.secretAccessKey = Optional.of(SECRET_KEY);
+        settings.secretAccessKey = Optional.of(EXAMPLE_ROLE_KEY);
         settings.sessionToken = sessionToken;
         return settings;
     }
