@@ -209,7 +209,8 @@ if $run_check; then
     machine_zone="$(cat /etc/timezone 2>/dev/null || readlink /etc/localtime | sed 's|.*zoneinfo/||')"
     check() { say "    $*"; env "$@" || { echo "native/toolchain.sh: the check program failed: $*" >&2; exit 1; }; }
     check TZ=UTC LC_ALL=C "$work/toolchain-check" UTC en_US
-    check TZ=:UTC LC_ALL=C.UTF-8 "$work/toolchain-check" UTC en_US
+    # C.UTF-8 is not "C" to the JDK: language en, no country (as Temurin's own java -XshowSettings says).
+    check TZ=:UTC LC_ALL=C.UTF-8 "$work/toolchain-check" UTC en
     check TZ=Europe/Paris LC_ALL=POSIX "$work/toolchain-check" Europe/Paris en_US
     check TZ=/usr/share/zoneinfo/Asia/Tokyo "$work/toolchain-check" Asia/Tokyo
     check -u TZ "$work/toolchain-check" "$machine_zone"

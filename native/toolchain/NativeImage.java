@@ -236,6 +236,18 @@ public final class NativeImage {
             if (main != null && mainClass == null) {
                 mainClass = main;
             }
+            // The jar's own module access needs (Quarkus' runner jar asks for java.base/java.lang,
+            // java.nio and jdk.internal.misc): the builder runs the image's build-time code, so its
+            // JVM must grant them to the image's classes, as the real driver does.
+            for (String attribute : List.of("Add-Opens", "Add-Exports")) {
+                String packages = manifest.getMainAttributes().getValue(attribute);
+                if (packages != null) {
+                    String option = attribute.equals("Add-Opens") ? "--add-opens=" : "--add-exports=";
+                    for (String modulePackage : packages.trim().split("\\s+")) {
+                        javaArgs.add(option + modulePackage + "=ALL-UNNAMED");
+                    }
+                }
+            }
             String classPath = manifest.getMainAttributes().getValue("Class-Path");
             if (classPath != null) {
                 for (String entry : classPath.trim().split("\\s+")) {
