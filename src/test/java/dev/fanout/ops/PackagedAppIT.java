@@ -35,16 +35,19 @@ import dev.fanout.support.UpstreamStub;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * The packaged application ({@code target/quarkus-app/quarkus-run.jar}, what native/build.sh
- * --jvm zips) started as its own process in prod mode, and driven the way the AWS Lambda Web
- * Adapter drives it: readiness on {@code /q/health/ready}, HTTP requests with the adapter's
- * {@code x-amzn-lambda-context} and {@code x-amzn-request-context} headers, and non-HTTP events
- * POSTed to the pass-through paths. It brings its own PostgreSQL and upstream stub.
+ * The packaged application started as its own process in prod mode, and driven the way the AWS
+ * Lambda Web Adapter drives it: readiness on {@code /q/health/ready}, HTTP requests with the
+ * adapter's {@code x-amzn-lambda-context} and {@code x-amzn-request-context} headers, and non-HTTP
+ * events POSTed to the pass-through paths. It brings its own PostgreSQL and upstream stub.
+ *
+ * <p>What it starts is what the build packaged ({@link PackagedApp}): the fast-jar
+ * ({@code target/quarkus-app/quarkus-run.jar}, what native/build.sh --jvm zips) after
+ * {@code ./mvnw verify}, the native executable (what native/build.sh --native zips) after
+ * {@code ./mvnw verify -Dnative}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PackagedAppIT {
 
-    private static final Path APP = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static final Path LOG = Path.of("target", "packaged-app-it.log");
     private static final Path POSTGRES_DIR = Path.of("target", "packaged-app-it-postgres");
     private static final Duration STARTUP = Duration.ofSeconds(90);
@@ -70,7 +73,7 @@ class PackagedAppIT {
 
     @BeforeAll
     static void startTheApplication() throws Exception {
-        assertThat(APP).as("the packaged application; run ./mvnw verify, which packages before the ITs").exists();
+        List<String> command = PackagedApp.launchCommand();
         Files.createDirectories(POSTGRES_DIR);
         postgres = EmbeddedPostgres.builder()
                 .setOverrideWorkingDirectory(POSTGRES_DIR.toAbsolutePath().toFile())
@@ -81,8 +84,7 @@ class PackagedAppIT {
         base = URI.create("http://127.0.0.1:" + port);
 
         String database = "localhost:" + postgres.getPort() + "/postgres";
-        ProcessBuilder launch = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", APP.toString())
+        ProcessBuilder launch = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(LOG.toFile());
         Map<String, String> env = launch.environment();

@@ -1,0 +1,26 @@
+/*
+ * The locale interface of SubstrateVM's LocaleCHelper (svm 25.0.2): the default locale's
+ * parts for display (LC_MESSAGES) and for formats (LC_CTYPE), as the JDK's java_props_md.c
+ * derives them. Written for Fanout's verification toolchain (native/toolchain.sh).
+ */
+#ifndef FANOUT_SVM_LOCALE_H
+#define FANOUT_SVM_LOCALE_H
+
+#define SVM_LOCALE_INITIALIZATION_SUCCEEDED 0
+#define SVM_LOCALE_INITIALIZATION_OUT_OF_MEMORY 1
+
+typedef struct {
+  char *display_language;
+  char *display_script;
+  char *display_country;
+  char *display_variant;
+  char *format_language;
+  char *format_script;
+  char *format_country;
+  char *format_variant;
+} svm_locale_props_t;
+
+int svm_initialize_locale(void);
+svm_locale_props_t *svm_get_locale(void);
+
+#endif
