@@ -22,14 +22,14 @@ public class DatabaseSnapshotHooks implements SnapshotParticipant {
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final TimeBoundedPgPoolCreator pools;
-    private final DatabaseSecretCredentialsProvider secret;
+    private final DatabaseSecretCredentialsProvider secretCredentials;
     private final RdsIamTokens iamTokens;
     private final AwsCredentialsSource roleCredentials;
 
-    public DatabaseSnapshotHooks(TimeBoundedPgPoolCreator pools, DatabaseSecretCredentialsProvider secret,
+    public DatabaseSnapshotHooks(TimeBoundedPgPoolCreator pools, DatabaseSecretCredentialsProvider secretCredentials,
             RdsIamTokens iamTokens, AwsCredentialsSource roleCredentials) {
         this.pools = pools;
-        this.secret = secret;
+        this.secretCredentials = secretCredentials;
         this.iamTokens = iamTokens;
         this.roleCredentials = roleCredentials;
     }
@@ -55,7 +55,7 @@ public class DatabaseSnapshotHooks implements SnapshotParticipant {
     private void forgetCredentials() {
         roleCredentials.forgetCached();
         iamTokens.forgetCached();
-        secret.forgetCached();
+        secretCredentials.forgetCached();
     }
 
     private void closeEveryConnection() throws Exception {
