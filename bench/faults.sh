@@ -353,8 +353,9 @@ stub_start; log "upstream stub on $STUB"
 : >"$WORK/app.log"
 app_start; log "app on $BASE (pid $APP_PID, -Xmx$APP_HEAP)"
 for i in $(seq $USERS); do
-  curl -fs -o /dev/null -X POST "$BASE/users" -H 'Content-Type: application/json' \
-    -d "{\"email\":\"load-$i@example.com\",\"displayName\":\"Load $i\",\"plan\":\"free\"}" || { echo "could not create users" >&2; exit 2; }
+  code=$(curl -s -o "$WORK/create.out" -w '%{http_code}' -X POST "$BASE/users" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"load-$i@example.com\",\"displayName\":\"Load $i\",\"plan\":\"free\"}")
+  [ "$code" = 201 ] || { echo "could not create users: HTTP $code $(cat "$WORK/create.out")" >&2; exit 2; }
 done
 
 for n in 1 2 3 4 5 6 7; do

@@ -31,15 +31,22 @@ public final class Permits {
 
     private final int size;
     private final int maxWaiting;
+    private final WaitTimes.Line waitTimes;
     private final ArrayDeque<Ticket<?>> waiting = new ArrayDeque<>(); // guarded by this
     private int available; // guarded by this
 
     /** Permits with a line of waiters of any length. */
     public Permits(int size) {
-        this(size, Integer.MAX_VALUE);
+        this(size, Integer.MAX_VALUE, null);
     }
 
+    /** Permits with a line of at most {@code maxWaiting} waiters. */
     public Permits(int size, int maxWaiting) {
+        this(size, maxWaiting, null);
+    }
+
+    /** Permits whose waiters report their time in line to {@code waitTimes} (may be null). */
+    public Permits(int size, int maxWaiting, WaitTimes.Line waitTimes) {
         if (size < 1) {
             throw new IllegalArgumentException("permits must be at least 1, not " + size);
         }
@@ -48,6 +55,7 @@ public final class Permits {
         }
         this.size = size;
         this.maxWaiting = maxWaiting;
+        this.waitTimes = waitTimes;
         this.available = size;
     }
 
@@ -132,6 +140,7 @@ public final class Permits {
         private final UniEmitter<? super T> emitter;
         private final AtomicInteger state = new AtomicInteger(WAITING);
         private final AtomicBoolean released = new AtomicBoolean();
+        private final long queuedAt = System.nanoTime();
         private volatile Cancellable running;
 
         private Ticket(Function<Runnable, Uni<T>> work, boolean workReleases, UniEmitter<? super T> emitter) {
@@ -142,6 +151,7 @@ public final class Permits {
 
         /** Called holding a permit. */
         private void start() {
+            reportWait();
             if (!state.compareAndSet(WAITING, RUNNING)) {
                 Permits.this.release(); // cancelled while the permit was on its way: pass it on
                 return;
@@ -161,6 +171,12 @@ public final class Permits {
             }
         }
 
+        private void reportWait() {
+            if (waitTimes != null) {
+                waitTimes.waited(System.nanoTime() - queuedAt);
+            }
+        }
+
         private void refuse() {
             state.set(ENDED);
             emitter.fail(new PermitsExhaustedException(size, maxWaiting));
@@ -176,6 +192,7 @@ public final class Permits {
         private void end() {
             int previous = state.getAndSet(ENDED);
             if (previous == WAITING) {
+                reportWait(); // a waiter that gave up waited too
                 leaveQueue(this); // if release() already took it, start() sees ENDED and passes the permit on
             } else if (previous == RUNNING) {
                 Cancellable subscription = running;

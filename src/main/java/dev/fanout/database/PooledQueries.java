@@ -8,6 +8,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.fanout.concurrent.Permits;
 import dev.fanout.concurrent.PermitsExhaustedException;
+import dev.fanout.concurrent.WaitTimes;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -27,8 +28,8 @@ public class PooledQueries {
     private final Permits connections;
 
     public PooledQueries(@ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolSize,
-            DatabaseConfig config) {
-        this.connections = new Permits(poolSize, config.maxWaitQueue());
+            DatabaseConfig config, WaitTimes waitTimes) {
+        this.connections = new Permits(poolSize, config.maxWaitQueue(), waitTimes.line());
     }
 
     /** Runs {@code query} once a pooled connection is free; a full line is {@link DatabaseBusyException}. */

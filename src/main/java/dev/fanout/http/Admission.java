@@ -1,22 +1,27 @@
 package dev.fanout.http;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.fanout.concurrent.WaitTimes;
 import dev.fanout.problem.Problem;
 import dev.fanout.problem.ProblemTypes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Sheds load at the edge, before a request costs a query or an upstream call: while the
- * event loops have stayed more than {@code fanout.http.admission.max-lag} behind for a whole
- * interval, a new API request is answered 503 with {@code Retry-After} at once.
+ * event loops have stayed more than {@code fanout.http.admission.max-lag} behind for two whole
+ * intervals, or a pool's line has not emptied for one ({@link WaitTimes}: even its shortest
+ * wait above {@code fanout.http.admission.max-wait}), a new API request is answered 503 with
+ * {@code Retry-After} at once.
  * <p>
  * Why event-loop lag, and not a concurrency limit: lag is the queue in front of the app
  * itself, the time a request waits before it is read, so it rises only when this instance
@@ -35,13 +40,22 @@ public class Admission {
     private static final String OPERATIONS_PREFIX = "/q/";
     private static final String DEV_PREFIX = "/_dev/";
 
-    private final EventLoopLag lag;
+    private final AdmissionConfig config;
+    private final Vertx vertx;
+    private final boolean enabled;
     private final long maxLagNanos;
     private final Counter shed;
+    private final WaitTimes lines;
+    private final long maxWaitNanos;
+    /** Measured from the end of start-up on: start-up itself keeps the loops busy, and is no overload. */
+    private volatile EventLoopLag lag;
 
-    public Admission(AdmissionConfig config, Vertx vertx, MeterRegistry meters) {
-        boolean enabled = config.enabled().orElse(System.getenv("AWS_LAMBDA_FUNCTION_NAME") == null);
-        this.lag = enabled ? new EventLoopLag(vertx, config.interval()) : null;
+    public Admission(AdmissionConfig config, Vertx vertx, MeterRegistry meters, WaitTimes lines) {
+        this.config = config;
+        this.lines = lines;
+        this.maxWaitNanos = config.maxWait().toNanos();
+        this.vertx = vertx;
+        this.enabled = config.enabled().orElse(System.getenv("AWS_LAMBDA_FUNCTION_NAME") == null);
         this.maxLagNanos = config.maxLag().toNanos();
         this.shed = Counter.builder("fanout.http.shed")
                 .description("Requests refused at the edge because the event loops were behind")
@@ -49,8 +63,15 @@ public class Admission {
         LOG.debugf("Load shedding %s", enabled ? "on, above " + config.maxLag().toMillis() + " ms of event-loop lag" : "off");
     }
 
+    void startMeasuring(@Observes StartupEvent started) {
+        if (enabled) {
+            lag = new EventLoopLag(vertx, config.interval());
+        }
+    }
+
     void admitOrShed(RoutingContext context) {
-        if (lag == null || lag.standingNanos() <= maxLagNanos || isOperations(context.request().path())) {
+        EventLoopLag lag = this.lag;
+        if (lag == null || !overloaded(lag) || isOperations(context.request().path())) {
             context.next();
             return;
         }
@@ -66,6 +87,11 @@ public class Admission {
         }
     }
 
+    /** The loops are behind the CPU, or a pool's line stands: new work would only wait past its deadline. */
+    private boolean overloaded(EventLoopLag lag) {
+        return lag.standingNanos() > maxLagNanos || lines.standingNanos() > maxWaitNanos;
+    }
+
     /** Health, metrics and the dev-mode simulators (which are this instance's own upstreams) are never shed. */
     private static boolean isOperations(String path) {
         return path.startsWith(OPERATIONS_PREFIX) || path.startsWith(DEV_PREFIX);
@@ -73,8 +99,9 @@ public class Admission {
 
     @PreDestroy
     void stop() {
-        if (lag != null) {
-            lag.stop();
+        EventLoopLag measuring = lag;
+        if (measuring != null) {
+            measuring.stop();
         }
     }
 }

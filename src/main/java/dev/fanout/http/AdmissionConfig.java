@@ -22,6 +22,13 @@ public interface AdmissionConfig {
      */
     Duration maxLag();
 
+    /**
+     * How long the shortest wait in a pool's line (database connections, an upstream's
+     * connections) may be over an interval before new requests are refused: a line that never
+     * empties holds work that will outlive its deadline.
+     */
+    Duration maxWait();
+
     /** The window over which the lowest lag counts: a pause shorter than this never sheds. */
     Duration interval();
 }

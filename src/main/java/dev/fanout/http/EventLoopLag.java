@@ -11,8 +11,10 @@ import io.vertx.core.Vertx;
 /**
  * How far behind the event loops are: the time a request's bytes wait before the app reads
  * them. Each loop runs a probe every tenth of an interval and measures how late it ran; the
- * <em>lowest</em> lateness over an interval is the loop's standing lag, as in CoDel: a GC
- * pause or one slow callback raises a sample, only a queue that never drains raises them all.
+ * <em>lowest</em> lateness over an interval is the loop's lag for that interval, as in CoDel: a
+ * GC pause or one slow callback raises a sample, only a queue that never drains raises them
+ * all. The standing lag is the lower of the last two intervals', so it takes a whole second
+ * of backlog (a fresh JVM's first requests load classes for a few hundred milliseconds).
  */
 final class EventLoopLag {
 
@@ -47,6 +49,7 @@ final class EventLoopLag {
         private final long intervalNanos;
         private final long periodNanos;
         private volatile long standing;
+        private long previousInterval; // touched on the loop's thread only
         private volatile boolean stopped;
         // touched on the loop's thread only
         private long due;
@@ -73,11 +76,13 @@ final class EventLoopLag {
             if (late > FROZEN_NANOS) {
                 windowStart = now;
                 windowLowest = Long.MAX_VALUE;
+                previousInterval = 0;
                 standing = 0;
             } else {
                 windowLowest = Math.min(windowLowest, late);
                 if (now - windowStart >= intervalNanos) {
-                    standing = windowLowest;
+                    standing = Math.min(previousInterval, windowLowest);
+                    previousInterval = windowLowest;
                     windowLowest = Long.MAX_VALUE;
                     windowStart = now;
                 }

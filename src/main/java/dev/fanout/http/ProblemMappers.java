@@ -42,7 +42,9 @@ public class ProblemMappers {
             // An upstream, the deadline or a saturated dependency: the operator's concern, one line each.
             LOG.warnf("%d %s%s", e.status(), e.getMessage(), rootCauseOf(e));
         }
-        return answer(e.toProblem());
+        Response answer = answer(e.toProblem());
+        // A 503 is "not now": say when to try again, as every other 503 of ours does.
+        return e.status() == 503 ? Response.fromResponse(answer).header("Retry-After", "1").build() : answer;
     }
 
     /** A required part, or the whole, ran out of the request's time. */

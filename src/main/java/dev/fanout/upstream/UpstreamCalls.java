@@ -20,6 +20,7 @@ import dev.fanout.concurrent.Deadline;
 import dev.fanout.concurrent.Hedge;
 import dev.fanout.concurrent.Permits;
 import dev.fanout.concurrent.PermitsExhaustedException;
+import dev.fanout.concurrent.WaitTimes;
 import dev.fanout.observability.MeterConfig;
 import dev.fanout.errors.Causes;
 import io.micrometer.core.instrument.Counter;
@@ -72,13 +73,15 @@ public class UpstreamCalls {
     private final Map<String, HedgePolicy> hedgePolicies = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private final Tracer tracer;
+    private final WaitTimes waitTimes;
 
     public UpstreamCalls(@ConfigProperty(name = "quarkus.rest-client.connection-pool-size") int connectionPoolSize,
-            UpstreamConfig config, MeterRegistry meters, Tracer tracer) {
+            UpstreamConfig config, MeterRegistry meters, Tracer tracer, WaitTimes waitTimes) {
         this.connectionsPerUpstream = connectionPoolSize;
         this.config = config;
         this.meters = meters;
         this.tracer = tracer;
+        this.waitTimes = waitTimes;
     }
 
     /**
@@ -189,7 +192,7 @@ public class UpstreamCalls {
     }
 
     private Permits connectionsOf(String upstream) {
-        return connections.computeIfAbsent(upstream, name -> new Permits(connectionsPerUpstream, config.maxWaiting()));
+        return connections.computeIfAbsent(upstream, name -> new Permits(connectionsPerUpstream, config.maxWaiting(), waitTimes.line()));
     }
 
     /**
