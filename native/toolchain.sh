@@ -35,7 +35,7 @@ for arg in "$@"; do
   case "$arg" in
     --home) print_home_only=true ;;
     --check) run_check=true ;;
-    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "native/toolchain.sh: unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done
