@@ -103,13 +103,15 @@ grep -q listening "$OUT/stub.log" || { cat "$OUT/stub.log" >&2; exit 1; }
 STUB="http://127.0.0.1:$STUB_PORT"
 
 APP_PORT=$(free_port)
+# trust auth on loopback ignores it; a fresh value per run, never a literal in the repository
+PG_PASSWORD=$(od -An -N8 -tx8 /dev/urandom | tr -d " ")
 BASE="http://127.0.0.1:$APP_PORT"
 log "starting $RUNNER (prod mode, migrating at start) on $BASE"
 t0=$(date +%s%N)
 env QUARKUS_HTTP_PORT="$APP_PORT" \
   QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/fanout" \
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/fanout" \
-  QUARKUS_DATASOURCE_USERNAME=fanout QUARKUS_DATASOURCE_PASSWORD=unused QUARKUS_FLYWAY_MIGRATE_AT_START=true \
+  QUARKUS_DATASOURCE_USERNAME=fanout QUARKUS_DATASOURCE_PASSWORD="$PG_PASSWORD" QUARKUS_FLYWAY_MIGRATE_AT_START=true \
   QUARKUS_REST_CLIENT_BILLING_URL="$STUB" QUARKUS_REST_CLIENT_ORDERS_URL="$STUB" \
   QUARKUS_REST_CLIENT_RECOMMENDATIONS_URL="$STUB" QUARKUS_REST_CLIENT_DIRECTORY_URL="$STUB" \
   "$RUNNER" -Xmx256m >"$OUT/app.log" 2>&1 &

@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -25,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.database.PooledQueries;
 import dev.fanout.profile.client.BillingClient;
+import dev.fanout.support.Burst;
 import dev.fanout.support.InjectUpstreamStub;
 import dev.fanout.support.TestUsers;
 import dev.fanout.support.UpstreamStub;
@@ -97,7 +95,6 @@ class CancelledWaitersTest {
     @Inject
     Pool pool;
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private long userId;
 
     @BeforeEach
@@ -158,10 +155,7 @@ class CancelledWaitersTest {
     private void assertBurstAllOk() {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/users/" + userId + "/profile"))
                 .timeout(Duration.ofSeconds(10)).GET().build();
-        List<HttpResponse<String>> answers = IntStream.range(0, FOLLOWING_BURST)
-                .mapToObj(i -> client.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
-                .toList().stream().map(CompletableFuture::join).toList();
-        assertThat(answers).as(answers.stream().filter(a -> a.statusCode() != 200).map(HttpResponse::body).distinct()
-                .limit(3).toList().toString()).extracting(HttpResponse::statusCode).containsOnly(200);
+        List<HttpResponse<String>> answers = Burst.of(FOLLOWING_BURST, () -> request);
+        assertThat(answers).as(Burst.problemsOf(answers)).extracting(HttpResponse::statusCode).containsOnly(200);
     }
 }

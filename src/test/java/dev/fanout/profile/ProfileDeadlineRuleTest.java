@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.fanout.support.Burst;
 import dev.fanout.support.InjectUpstreamStub;
 import dev.fanout.support.ProfileWarmUp;
 import dev.fanout.support.TestUsers;
@@ -77,7 +75,6 @@ class ProfileDeadlineRuleTest {
     @InjectUpstreamStub
     UpstreamStub upstreams;
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
     private long userId;
     private static boolean warm;
@@ -160,7 +157,7 @@ class ProfileDeadlineRuleTest {
     }
 
     private void assertAllDegraded(List<HttpResponse<String>> answers, String situation) {
-        assertThat(answers).as(situation + ": " + distinctProblems(answers)).extracting(HttpResponse::statusCode)
+        assertThat(answers).as(situation + ": " + Burst.problemsOf(answers)).extracting(HttpResponse::statusCode)
                 .containsOnly(200);
         for (HttpResponse<String> answer : answers) {
             JsonNode profile = read(answer.body());
@@ -180,11 +177,7 @@ class ProfileDeadlineRuleTest {
     }
 
     private List<HttpResponse<String>> fire(Supplier<HttpRequest.Builder> request) {
-        return IntStream.range(0, CLIENTS)
-                .mapToObj(i -> client.sendAsync(request.get().build(), HttpResponse.BodyHandlers.ofString()))
-                .toList().stream()
-                .map(CompletableFuture::join)
-                .toList();
+        return Burst.of(CLIENTS, () -> request.get().build());
     }
 
     private static String lambdaContext(long millisAhead) {
@@ -201,8 +194,4 @@ class ProfileDeadlineRuleTest {
         }
     }
 
-    private static String distinctProblems(List<HttpResponse<String>> answers) {
-        return "distinct problems: " + answers.stream().filter(answer -> answer.statusCode() != 200)
-                .map(HttpResponse::body).distinct().limit(5).toList();
-    }
 }
