@@ -77,10 +77,6 @@ public final class RequestBudget {
         return lambda;
     }
 
-    public long arrivalNanos() {
-        return arrivalNanos;
-    }
-
     private Deadline withinLambda(Deadline deadline, Duration safetyMargin) {
         return lambda.filter(LambdaContext::hasDeadline)
                 .map(context -> deadline.earliest(lambdaDeadline(context, safetyMargin)))
