@@ -1,6 +1,7 @@
 package dev.fanout.ops;
 
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -32,6 +33,11 @@ import io.smallrye.common.annotation.Blocking;
  * without {@code QUARKUS_DATASOURCE_JDBC_URL} Quarkus deactivates the JDBC datasource and its
  * Flyway. A function that never migrates needs only the reactive URL, so it must start without
  * the JDBC one; a migrate event then fails (500) and the log names the variable.
+ *
+ * <p>Events that arrive together are migrated one after the other: each Flyway run holds a
+ * JDBC connection for as long as it reads the history and runs DDL, and the JDBC pool is
+ * sized for one run ({@code quarkus.datasource.jdbc.max-size}); concurrent runs would fail
+ * one another with an acquisition timeout. A later event finds nothing pending and answers at once.
  */
 @Path("/events/migrate")
 public class MigrateResource {
@@ -39,6 +45,7 @@ public class MigrateResource {
     private static final Logger LOG = Logger.getLogger(MigrateResource.class);
 
     private final InjectableInstance<Flyway> flyways;
+    private final ReentrantLock oneMigrationAtATime = new ReentrantLock(true);
 
     public MigrateResource(InjectableInstance<Flyway> flyways) {
         this.flyways = flyways;
@@ -65,6 +72,7 @@ public class MigrateResource {
             throw new MigrationFailedException(new IllegalStateException("no JDBC datasource"));
         }
         Flyway flyway = active.get(0);
+        oneMigrationAtATime.lock();
         try {
             MigrationStatus before = statusOf(flyway.info());
             if (before.pending() == 0) {
@@ -79,6 +87,8 @@ public class MigrateResource {
         } catch (RuntimeException e) {
             LOG.error("Migration failed", e);
             throw new MigrationFailedException(e);
+        } finally {
+            oneMigrationAtATime.unlock();
         }
     }
 

@@ -1,10 +1,19 @@
 package dev.fanout.ops;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.fanout.support.Burst;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -25,6 +34,26 @@ class MigrateResourceTest {
                 .contentType(ContentType.JSON)
                 .body("schemaVersion", equalTo(CURRENT_VERSION))
                 .body("pending", equalTo(0));
+    }
+
+    @TestHTTPResource("/events/migrate")
+    URL migrate;
+
+    /**
+     * More events at once than the JDBC pool has connections (2): each waits its turn
+     * instead of failing on an acquisition timeout, and each answers the current version.
+     */
+    @Test
+    void eventsThatArriveTogetherAreMigratedInTurn() throws Exception {
+        URI target = migrate.toURI();
+        List<HttpResponse<String>> answers = Burst.of(12, () -> HttpRequest.newBuilder(target)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(TERRAFORM_EVENT)).build());
+
+        assertThat(answers).as(Burst.problemsOf(answers)).allSatisfy(answer -> {
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).contains("\"schemaVersion\":\"" + CURRENT_VERSION + "\"").contains("\"pending\":0");
+        });
     }
 
     @Test
