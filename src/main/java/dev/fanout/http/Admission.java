@@ -35,8 +35,10 @@ import io.vertx.ext.web.RoutingContext;
 public class Admission {
 
     private static final Logger LOG = Logger.getLogger(Admission.class);
-    private static final Problem OVERLOADED = new Problem(ProblemTypes.of("overloaded"), "Service Unavailable", 503,
-            "This instance has more requests than it can serve within their deadlines; retry shortly");
+    private static final Problem LOOPS_BEHIND = new Problem(ProblemTypes.of("overloaded"), "Service Unavailable", 503,
+            "This instance has more requests than its CPU can serve within their deadlines; retry shortly");
+    private static final Problem LINE_STANDS = new Problem(ProblemTypes.of("overloaded"), "Service Unavailable", 503,
+            "This instance's requests wait in line longer than their deadlines allow; retry shortly");
     private static final String OPERATIONS_PREFIX = "/q/";
     private static final String DEV_PREFIX = "/_dev/";
 
@@ -44,7 +46,8 @@ public class Admission {
     private final Vertx vertx;
     private final boolean enabled;
     private final long maxLagNanos;
-    private final Counter shed;
+    private final Counter shedForLag;
+    private final Counter shedForLine;
     private final WaitTimes lines;
     private final long maxWaitNanos;
     /** Measured from the end of start-up on: start-up itself keeps the loops busy, and is no overload. */
@@ -57,9 +60,8 @@ public class Admission {
         this.vertx = vertx;
         this.enabled = config.enabled().orElse(System.getenv("AWS_LAMBDA_FUNCTION_NAME") == null);
         this.maxLagNanos = config.maxLag().toNanos();
-        this.shed = Counter.builder("fanout.http.shed")
-                .description("Requests refused at the edge because the event loops were behind")
-                .register(meters);
+        this.shedForLag = shedCounter(meters, "event-loop-lag");
+        this.shedForLine = shedCounter(meters, "line-wait");
         LOG.debugf("Load shedding %s", enabled ? "on, above " + config.maxLag().toMillis() + " ms of event-loop lag" : "off");
     }
 
@@ -69,27 +71,41 @@ public class Admission {
         }
     }
 
+    private static Counter shedCounter(MeterRegistry meters, String reason) {
+        return Counter.builder("fanout.http.shed")
+                .description("Requests refused at the edge, by what said the instance was overloaded")
+                .tag("reason", reason)
+                .register(meters);
+    }
+
     void admitOrShed(RoutingContext context) {
         EventLoopLag lag = this.lag;
-        if (lag == null || !overloaded(lag) || isOperations(context.request().path())) {
+        Problem refusal = lag == null ? null : overload(lag);
+        if (refusal == null || isOperations(context.request().path())) {
             context.next();
             return;
         }
-        shed.increment();
+        (refusal == LOOPS_BEHIND ? shedForLag : shedForLine).increment();
         // A bodiless request keeps its connection: closing it would make the client's retry pay a handshake.
         boolean hasBody = context.request().headers().contains(HttpHeaders.CONTENT_LENGTH)
                 || context.request().headers().contains(HttpHeaders.TRANSFER_ENCODING);
         var response = context.response().putHeader("Retry-After", "1");
         if (hasBody) {
-            OVERLOADED.refuse(response);
+            refusal.refuse(response);
         } else {
-            OVERLOADED.answer(response);
+            refusal.answer(response);
         }
     }
 
-    /** The loops are behind the CPU, or a pool's line stands: new work would only wait past its deadline. */
-    private boolean overloaded(EventLoopLag lag) {
-        return lag.standingNanos() > maxLagNanos || lines.standingNanos() > maxWaitNanos;
+    /**
+     * What to refuse with, or null to admit: the loops are behind the CPU, or a pool's line
+     * stands, and new work would only wait past its deadline.
+     */
+    private Problem overload(EventLoopLag lag) {
+        if (lag.standingNanos() > maxLagNanos) {
+            return LOOPS_BEHIND;
+        }
+        return lines.standingNanos() > maxWaitNanos ? LINE_STANDS : null;
     }
 
     /** Health, metrics and the dev-mode simulators (which are this instance's own upstreams) are never shed. */
