@@ -253,13 +253,13 @@ fault_7() {
   log "capacity ~$cap 200s/s (closed loop, 256 clients: $(jq_get "$probe" byStatus))"
   for mult in 2 4; do
     rate=$((cap * mult))
-    load --path '/users/{id}/profile' --ids 1-$USERS --rate $rate --max-in-flight 8192 --duration 12 --timeout-ms 15000 \
-      --out "$WORK/f7-${mult}x.csv" >/dev/null
+    local sent; sent=$(load --path '/users/{id}/profile' --ids 1-$USERS --rate $rate --max-in-flight 8192 --duration 12 --timeout-ms 15000 \
+      --out "$WORK/f7-${mult}x.csv")
     local judged; judged=$(verdict --csv "$WORK/f7-${mult}x.csv" --allow 200,503,504 --max-latency 2100 --problem \
       --retry-after 503 --max-latency-of 503:10) || ok=FAIL
     local good; good=$(jq_get "$judged" okPerSecond)
     [ "$(( good * 10 ))" -ge "$(( cap * 9 ))" ] || ok=FAIL
-    figures+="${mult}x ($rate/s offered): $(jq_get "$judged" byStatus), goodput $good/s, max $(jq_get "$judged" maxLatencyMs) ms, p99 by status $(jq_get "$judged" p99ByStatus), first broken $(jq_get "$judged" firstBroken); "
+    figures+="${mult}x ($rate/s offered): $(jq_get "$judged" byStatus), goodput $good/s, max $(jq_get "$judged" maxLatencyMs) ms, p99 by status $(jq_get "$judged" p99ByStatus), first broken $(jq_get "$judged" firstBroken), the load generator's own event-loop delay p99 $(jq_get "$sent" generatorDelayP99Ms) ms (max $(jq_get "$sent" generatorDelayMaxMs)); "
     sleep 2
   done
   stub reset
