@@ -6,8 +6,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -29,8 +27,7 @@ public class ProfileResource {
         this.profiles = profiles;
     }
 
-    @APIResponse(responseCode = "200", description = "The profile; an optional part that failed is null and named in degraded and X-Degraded",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Profile.class)))
+    @APIResponse(responseCode = "200", description = "The profile; an optional part that failed is null and named in degraded and X-Degraded")
     @APIResponse(responseCode = "400", description = "The id is not a positive integer, or Request-Timeout is not a positive number of milliseconds")
     @APIResponse(responseCode = "404", description = "There is no such user")
     @APIResponse(responseCode = "502", description = "Billing failed, or has no account for the user")

@@ -6,8 +6,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -34,8 +32,7 @@ public class SqsSyncResource {
         this.config = config;
     }
 
-    @APIResponse(responseCode = "200", description = "The messages that failed, for SQS to retry",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SqsBatchResponse.class)))
+    @APIResponse(responseCode = "200", description = "The messages that failed, for SQS to retry")
     @APIResponse(responseCode = "400", description = "Not an SQS event; it also lists an empty itemIdentifier, so that Lambda fails the whole batch")
     @POST
     @Produces(MediaType.APPLICATION_JSON)

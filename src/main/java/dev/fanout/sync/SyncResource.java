@@ -10,8 +10,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
 
@@ -38,8 +36,7 @@ public class SyncResource {
         this.config = config;
     }
 
-    @APIResponse(responseCode = "200", description = "How many users were synced, and why each failed one failed",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SyncReport.class)))
+    @APIResponse(responseCode = "200", description = "How many users were synced, and why each failed one failed")
     @APIResponse(responseCode = "400", description = "Malformed JSON, an id that is not a positive integer, or a bad Request-Timeout")
     @APIResponse(responseCode = "413", description = "More ids than fanout.sync.max-batch-size, or a body over 64 KiB")
     @APIResponse(responseCode = "422", description = "userIds is missing")
