@@ -32,6 +32,12 @@ class LayeringTest {
             .because("the edge uses the toolkits, not the other way round");
 
     @ArchTest
+    static final ArchRule observabilityNamesNoOnesMeters = noClasses().that().resideInAPackage("dev.fanout.observability..")
+            .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
+            .orShould().dependOnClassesThat().resideInAnyPackage("dev.fanout.upstream..", "dev.fanout.database..")
+            .because("each feature and toolkit names and configures its own meters; observability only exports them");
+
+    @ArchTest
     static final ArchRule concurrencyKnowsNoTransport = noClasses().that().resideInAPackage("dev.fanout.concurrent..")
             .should().dependOnClassesThat().resideInAnyPackage("jakarta.ws.rs..", "io.vertx..", "dev.fanout.problem..",
                     "dev.fanout.lambda..", "dev.fanout.http..")
