@@ -19,7 +19,7 @@ class LayeringTest {
     private static final String[] FEATURES = { "dev.fanout.users..", "dev.fanout.profile..", "dev.fanout.sync..",
             "dev.fanout.ops.." };
     private static final String[] TOOLKITS = { "dev.fanout.concurrent..", "dev.fanout.errors..", "dev.fanout.problem..",
-            "dev.fanout.upstream..", "dev.fanout.database..", "dev.fanout.lambda..", "dev.fanout.observability.." };
+            "dev.fanout.upstream..", "dev.fanout.database..", "dev.fanout.lambda..", "dev.fanout.observability..", "dev.fanout.internals.." };
 
     @ArchTest
     static final ArchRule toolkitsKnowNoFeature = noClasses().that().resideInAnyPackage(TOOLKITS)
