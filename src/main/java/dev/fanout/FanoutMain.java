@@ -2,10 +2,9 @@ package dev.fanout;
 
 import java.util.function.BiConsumer;
 
-import sun.misc.Signal;
-
 import dev.fanout.http.DrainingFilter;
 import dev.fanout.errors.Causes;
+import dev.fanout.internals.TermSignal;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
@@ -62,7 +61,7 @@ public class FanoutMain implements QuarkusApplication {
      * Ctrl+C.
      */
     private void exitCleanlyOnSigterm() {
-        Signal.handle(new Signal("TERM"), signal -> {
+        TermSignal.handle(() -> {
             draining.drain();
             Quarkus.asyncExit(0);
         });

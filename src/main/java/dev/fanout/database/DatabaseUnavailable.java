@@ -3,9 +3,8 @@ package dev.fanout.database;
 import java.net.SocketException;
 
 import dev.fanout.errors.Causes;
-
+import dev.fanout.internals.VertxSqlFailures;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
-import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -15,11 +14,6 @@ import io.vertx.sqlclient.ClosedConnectionException;
  * those are a 503 that a client may retry, never a 500.
  */
 public final class DatabaseUnavailable {
-
-    /** What the Vert.x pool fails an acquisition with when its connection timeout passes. */
-    private static final String ACQUIRE_TIMEOUT = "Timeout";
-    /** What a pooled connection fails a query with once the server has closed it (a restart, say). */
-    private static final String CONNECTION_CLOSED = "Connection is not active now";
 
     private DatabaseUnavailable() {
     }
@@ -33,9 +27,8 @@ public final class DatabaseUnavailable {
                 || cause instanceof ConnectionPoolTooBusyException
                 || cause instanceof DatabaseBusyException
                 || cause instanceof ClosedConnectionException
-                || cause instanceof NoStackTraceThrowable && ACQUIRE_TIMEOUT.equals(cause.getMessage())
-                || cause instanceof NoStackTraceThrowable && cause.getMessage() != null
-                        && cause.getMessage().startsWith(CONNECTION_CLOSED)
+                || VertxSqlFailures.isAcquireTimeout(cause)
+                || VertxSqlFailures.isConnectionNotActive(cause)
                 || cause instanceof PgException pg && isUnavailableState(pg.getSqlState());
     }
 

@@ -8,15 +8,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.jboss.logging.Logger;
 
-import dev.fanout.problem.Problem;
 import io.quarkus.arc.InjectableInstance;
 import io.smallrye.common.annotation.Blocking;
 
@@ -51,12 +48,8 @@ public class MigrateResource {
         this.flyways = flyways;
     }
 
-    @APIResponse(responseCode = "200", description = "The schema's version, and no migration pending",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MigrationStatus.class)))
-    @APIResponse(responseCode = "500", description = "The migration failed, or there is no JDBC datasource (QUARKUS_DATASOURCE_JDBC_URL); the log says why",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The database cannot serve now, or this instance is shutting down; Retry-After says when to retry",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "200", description = "The schema's version, and no migration pending")
+    @APIResponse(responseCode = "500", description = "The migration failed, or there is no JDBC datasource (QUARKUS_DATASOURCE_JDBC_URL); the log says why")
     /**
      * Blocking on purpose, on a worker thread: Flyway speaks JDBC, takes a lock in the
      * database and may run DDL for a long time, all of which would stall the event loop

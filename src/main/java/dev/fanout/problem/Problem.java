@@ -4,6 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -14,6 +16,8 @@ import io.vertx.core.json.Json;
  *
  * @param errors for a validation failure only: which field broke which rule
  */
+/* Named, so that the OpenAPI document lists it for ProblemResponses to refer to. */
+@Schema(name = "Problem", description = "An RFC 9457 problem detail")
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {

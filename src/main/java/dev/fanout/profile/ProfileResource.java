@@ -6,14 +6,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.fanout.http.RequestBudget;
 import dev.fanout.problem.Params;
-import dev.fanout.problem.Problem;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
@@ -30,20 +27,12 @@ public class ProfileResource {
         this.profiles = profiles;
     }
 
-    @APIResponse(responseCode = "200", description = "The profile; an optional part that failed is null and named in degraded and X-Degraded",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Profile.class)))
-    @APIResponse(responseCode = "400", description = "The id is not a positive integer, or Request-Timeout is not a positive number of milliseconds",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "There is no such user",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "500", description = "Unexpected failure; the answer's reference is also in the log",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "502", description = "Billing failed, or has no account for the user",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The database or billing cannot serve now, or this instance is shutting down; Retry-After says when to retry",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "504", description = "Billing or the user's read timed out, or the deadline passed",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "200", description = "The profile; an optional part that failed is null and named in degraded and X-Degraded")
+    @APIResponse(responseCode = "400", description = "The id is not a positive integer, or Request-Timeout is not a positive number of milliseconds")
+    @APIResponse(responseCode = "404", description = "There is no such user")
+    @APIResponse(responseCode = "502", description = "Billing failed, or has no account for the user")
+    @APIResponse(responseCode = "503", description = "The database or billing cannot serve now, or this instance is shutting down; Retry-After says when to retry")
+    @APIResponse(responseCode = "504", description = "Billing or the user's read timed out, or the deadline passed")
     @GET
     public Uni<RestResponse<Profile>> profile(@PathParam("id") String id, RoutingContext routing) {
         long userId = Params.positiveId("id", id);

@@ -7,13 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.concurrent.DeadlineExceededException;
 import dev.fanout.concurrent.FanOut;
-import dev.fanout.observability.MeterConfig;
 import dev.fanout.profile.client.BillingClient;
 import dev.fanout.profile.client.OrdersClient;
 import dev.fanout.profile.client.RecommendationsClient;
 import dev.fanout.users.UserRepository;
 import dev.fanout.users.UserView;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
 /** A profile: the user and billing are required, orders and recommendations optional, all four at once. */
@@ -25,10 +23,10 @@ public class ProfileService {
     private final OrdersClient orders;
     private final RecommendationsClient recommendations;
     private final ProfileConfig config;
-    private final MeterRegistry meters;
+    private final ProfileMeters meters;
 
     public ProfileService(UserRepository users, BillingClient billing, OrdersClient orders,
-            RecommendationsClient recommendations, ProfileConfig config, MeterRegistry meters) {
+            RecommendationsClient recommendations, ProfileConfig config, ProfileMeters meters) {
         this.users = users;
         this.billing = billing;
         this.orders = orders;
@@ -51,7 +49,7 @@ public class ProfileService {
 
     private void countDegraded(List<String> parts) {
         for (String part : parts) {
-            meters.counter(MeterConfig.PROFILE_DEGRADED, "part", part).increment();
+            meters.degraded(part);
         }
     }
 

@@ -6,14 +6,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.http.RequestBudget;
-import dev.fanout.problem.Problem;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
@@ -35,14 +32,8 @@ public class SqsSyncResource {
         this.config = config;
     }
 
-    @APIResponse(responseCode = "200", description = "The messages that failed, for SQS to retry",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SqsBatchResponse.class)))
-    @APIResponse(responseCode = "400", description = "Not an SQS event; it also lists an empty itemIdentifier, so that Lambda fails the whole batch",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "500", description = "Unexpected failure; the answer's reference is also in the log",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The database cannot serve now, or this instance is shutting down; Retry-After says when to retry",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "200", description = "The messages that failed, for SQS to retry")
+    @APIResponse(responseCode = "400", description = "Not an SQS event; it also lists an empty itemIdentifier, so that Lambda fails the whole batch")
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<SqsBatchResponse> receive(String event, RoutingContext routing) {

@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.fanout.concurrent.Deadline;
-import dev.fanout.observability.MeterConfig;
 import dev.fanout.sync.ItemOutcome.Reason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,10 +37,10 @@ public class SyncProcessor {
     public SyncProcessor(SyncStep step, SyncConfig config, MeterRegistry meters) {
         this.step = step;
         this.runner = new BatchRunner(config.maxInFlight(), step.budget());
-        this.inFlight = meters.gauge(MeterConfig.SYNC_IN_FLIGHT, new AtomicInteger());
-        this.processed = meters.counter(MeterConfig.SYNC_ITEMS, "outcome", "processed");
-        this.failed = meters.counter(MeterConfig.SYNC_ITEMS, "outcome", "failed");
-        this.batchDuration = meters.timer(MeterConfig.SYNC_BATCH);
+        this.inFlight = meters.gauge(SyncMeters.IN_FLIGHT, new AtomicInteger());
+        this.processed = meters.counter(SyncMeters.ITEMS, "outcome", "processed");
+        this.failed = meters.counter(SyncMeters.ITEMS, "outcome", "failed");
+        this.batchDuration = meters.timer(SyncMeters.BATCH);
     }
 
     /** Each id on its own; the outcomes are in the order of the ids. */

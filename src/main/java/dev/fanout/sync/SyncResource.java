@@ -10,14 +10,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
 
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.http.RequestBudget;
-import dev.fanout.problem.Problem;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
@@ -39,20 +36,10 @@ public class SyncResource {
         this.config = config;
     }
 
-    @APIResponse(responseCode = "200", description = "How many users were synced, and why each failed one failed",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SyncReport.class)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON, an id that is not a positive integer, or a bad Request-Timeout",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "More ids than fanout.sync.max-batch-size, or a body over 64 KiB",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "The content type is not application/json",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "userIds is missing",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "500", description = "Unexpected failure; the answer's reference is also in the log",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The database cannot serve now, or this instance is shutting down; Retry-After says when to retry",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "200", description = "How many users were synced, and why each failed one failed")
+    @APIResponse(responseCode = "400", description = "Malformed JSON, an id that is not a positive integer, or a bad Request-Timeout")
+    @APIResponse(responseCode = "413", description = "More ids than fanout.sync.max-batch-size, or a body over 64 KiB")
+    @APIResponse(responseCode = "422", description = "userIds is missing")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<SyncReport> sync(@Valid @NotNull SyncRequest request, RoutingContext routing) {

@@ -3,9 +3,9 @@ package dev.fanout.upstream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
-import org.jboss.resteasy.reactive.client.impl.RestClientRequestContext;
 import org.jboss.resteasy.reactive.client.spi.ResteasyReactiveClientRequestContext;
 
+import dev.fanout.internals.RestClientResponses;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -116,7 +116,7 @@ final class ResettableCall<T> {
      * A response still arriving (a slow trickle) is reset, as it must be.
      */
     private static boolean answeredInFull(ResteasyReactiveClientRequestContext captured) {
-        HttpClientResponse response = captured.unwrap(RestClientRequestContext.class).getVertxClientResponse();
+        HttpClientResponse response = RestClientResponses.vertxResponseOf(captured);
         return response != null && response.end().isComplete();
     }
 

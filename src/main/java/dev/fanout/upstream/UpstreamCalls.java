@@ -21,7 +21,6 @@ import dev.fanout.concurrent.Hedge;
 import dev.fanout.concurrent.Permits;
 import dev.fanout.concurrent.PermitsExhaustedException;
 import dev.fanout.concurrent.WaitTimes;
-import dev.fanout.observability.MeterConfig;
 import dev.fanout.errors.Causes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -132,7 +131,7 @@ public class UpstreamCalls {
     }
 
     private Counter hedgesOf(String upstream, Hedge.Outcome outcome) {
-        return hedgeCounters.computeIfAbsent(upstream + ' ' + outcome, key -> meters.counter(MeterConfig.UPSTREAM_HEDGES,
+        return hedgeCounters.computeIfAbsent(upstream + ' ' + outcome, key -> meters.counter(UpstreamMeters.HEDGES,
                 UPSTREAM, upstream, OUTCOME, outcome.name().toLowerCase(Locale.ROOT)));
     }
 
@@ -158,7 +157,7 @@ public class UpstreamCalls {
 
     private Timer timerOf(String upstream, String outcome) {
         return timers.computeIfAbsent(upstream + ' ' + outcome,
-                key -> meters.timer(MeterConfig.UPSTREAM_CALLS, UPSTREAM, upstream, OUTCOME, outcome));
+                key -> meters.timer(UpstreamMeters.CALLS, UPSTREAM, upstream, OUTCOME, outcome));
     }
 
     static String outcomeOf(Throwable failure) {

@@ -19,7 +19,7 @@ class LayeringTest {
     private static final String[] FEATURES = { "dev.fanout.users..", "dev.fanout.profile..", "dev.fanout.sync..",
             "dev.fanout.ops.." };
     private static final String[] TOOLKITS = { "dev.fanout.concurrent..", "dev.fanout.errors..", "dev.fanout.problem..",
-            "dev.fanout.upstream..", "dev.fanout.database..", "dev.fanout.lambda..", "dev.fanout.observability.." };
+            "dev.fanout.upstream..", "dev.fanout.database..", "dev.fanout.lambda..", "dev.fanout.observability..", "dev.fanout.internals.." };
 
     @ArchTest
     static final ArchRule toolkitsKnowNoFeature = noClasses().that().resideInAnyPackage(TOOLKITS)
@@ -30,6 +30,12 @@ class LayeringTest {
     static final ArchRule toolkitsKnowNoRequestEdge = noClasses().that().resideInAnyPackage(TOOLKITS)
             .should().dependOnClassesThat().resideInAPackage("dev.fanout.http..")
             .because("the edge uses the toolkits, not the other way round");
+
+    @ArchTest
+    static final ArchRule observabilityNamesNoOnesMeters = noClasses().that().resideInAPackage("dev.fanout.observability..")
+            .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
+            .orShould().dependOnClassesThat().resideInAnyPackage("dev.fanout.upstream..", "dev.fanout.database..")
+            .because("each feature and toolkit names and configures its own meters; observability only exports them");
 
     @ArchTest
     static final ArchRule concurrencyKnowsNoTransport = noClasses().that().resideInAPackage("dev.fanout.concurrent..")

@@ -18,11 +18,13 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.fanout.profile.ProfileMeters;
 import dev.fanout.support.InjectUpstreamStub;
 import dev.fanout.support.ProfileWarmUp;
 import dev.fanout.support.TestUsers;
 import dev.fanout.support.UpstreamStub;
 import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.upstream.UpstreamMeters;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -147,12 +149,12 @@ class ObservabilityTest {
     }
 
     private double upstreamCalls(String upstream, String outcome) {
-        var timer = meters.find(MeterConfig.UPSTREAM_CALLS).tags("upstream", upstream, "outcome", outcome).timer();
+        var timer = meters.find(UpstreamMeters.CALLS).tags("upstream", upstream, "outcome", outcome).timer();
         return timer == null ? 0 : timer.count();
     }
 
     private double degraded(String part) {
-        var counter = meters.find(MeterConfig.PROFILE_DEGRADED).tag("part", part).counter();
+        var counter = meters.find(ProfileMeters.DEGRADED).tag("part", part).counter();
         return counter == null ? 0 : counter.count();
     }
 

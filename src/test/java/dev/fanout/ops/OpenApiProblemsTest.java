@@ -34,6 +34,17 @@ class OpenApiProblemsTest {
             "post /events/sqs", Set.of("400", "500", "503"),
             "post /events/migrate", Set.of("500", "503"));
 
+    /** Each route's success answer (by its JSON pointer in the document) and the schema it names. */
+    private static final Map<String, String> SUCCESSES = Map.of(
+            "/paths/~1users/post/responses/201", "UserView",
+            "/paths/~1users/get/responses/200", "UserPage",
+            "/paths/~1users~1{id}/get/responses/200", "UserView",
+            "/paths/~1users~1{id}/patch/responses/200", "UserView",
+            "/paths/~1users~1{id}~1profile/get/responses/200", "Profile",
+            "/paths/~1sync/post/responses/200", "SyncReport",
+            "/paths/~1events~1sqs/post/responses/200", "SqsBatchResponse",
+            "/paths/~1events~1migrate/post/responses/200", "MigrationStatus");
+
     private final ObjectMapper json = new ObjectMapper();
 
     @Test
@@ -64,10 +75,8 @@ class OpenApiProblemsTest {
         assertThat(operations).containsExactlyInAnyOrderElementsOf(ERRORS.keySet());
 
         // Declaring the errors keeps the success answers' schemas.
-        assertThat(document.at("/paths/~1users~1{id}/get/responses/200/content/application~1json/schema/$ref").asText())
-                .isEqualTo("#/components/schemas/UserView");
-        assertThat(document.at("/paths/~1users~1{id}~1profile/get/responses/200/content/application~1json/schema/$ref").asText())
-                .isEqualTo("#/components/schemas/Profile");
+        SUCCESSES.forEach((pointer, schema) -> assertThat(document.at(pointer + "/content/application~1json/schema/$ref").asText())
+                .as(pointer).isEqualTo("#/components/schemas/" + schema));
 
         JsonNode problem = document.path("components").path("schemas").path("Problem").path("properties");
         assertThat(problem.fieldNames()).toIterable().contains("type", "title", "status", "detail", "errors");

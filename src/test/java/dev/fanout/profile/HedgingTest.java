@@ -22,6 +22,7 @@ import dev.fanout.support.InjectUpstreamStub;
 import dev.fanout.support.TestUsers;
 import dev.fanout.support.UpstreamStub;
 import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.upstream.UpstreamMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -109,7 +110,7 @@ class HedgingTest {
     }
 
     private double hedges(String outcome) {
-        var counter = meters.find("fanout.upstream.hedges").tag("upstream", "orders").tag("outcome", outcome).counter();
+        var counter = meters.find(UpstreamMeters.HEDGES).tag("upstream", "orders").tag("outcome", outcome).counter();
         return counter == null ? 0 : counter.count();
     }
 }

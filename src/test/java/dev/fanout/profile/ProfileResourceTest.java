@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,16 +37,16 @@ import io.restassured.response.Response;
 @QuarkusTestResource(UpstreamStubResource.class)
 class ProfileResourceTest {
 
-    /** Timeouts of application.properties, restated as the figures these tests reason with. */
-    private static final Duration ORDERS_TIMEOUT = Duration.ofMillis(600);
-    private static final Duration RECOMMENDATIONS_TIMEOUT = Duration.ofMillis(400);
-    private static final Duration BILLING_TIMEOUT = Duration.ofSeconds(1);
     /** Generous: these are behavioural checks on a shared 2-core machine, not benchmarks. */
     private static final Duration MARGIN = Duration.ofMillis(450);
     private static final Duration UPSTREAM_DELAY = Duration.ofMillis(300);
 
     @InjectUpstreamStub
     UpstreamStub upstreams;
+
+    /** The timeouts these tests reason with, as application.properties sets them. */
+    @Inject
+    ProfileConfig config;
 
     private long userId;
 
@@ -82,19 +84,19 @@ class ProfileResourceTest {
 
     static List<Object[]> optionalFailures() {
         return List.of(
-                new Object[] { "orders", "timeout", hang(), ORDERS_TIMEOUT },
-                new Object[] { "orders", "HTTP 500", status(500), ORDERS_TIMEOUT },
-                new Object[] { "orders", "malformed JSON", malformed(), ORDERS_TIMEOUT },
-                new Object[] { "orders", "connection reset", connectionReset(), ORDERS_TIMEOUT },
-                new Object[] { "recommendations", "timeout", hang(), RECOMMENDATIONS_TIMEOUT },
-                new Object[] { "recommendations", "HTTP 500", status(500), RECOMMENDATIONS_TIMEOUT },
-                new Object[] { "recommendations", "malformed JSON", malformed(), RECOMMENDATIONS_TIMEOUT },
-                new Object[] { "recommendations", "connection reset", connectionReset(), RECOMMENDATIONS_TIMEOUT });
+                new Object[] { "orders", "timeout", hang() },
+                new Object[] { "orders", "HTTP 500", status(500) },
+                new Object[] { "orders", "malformed JSON", malformed() },
+                new Object[] { "orders", "connection reset", connectionReset() },
+                new Object[] { "recommendations", "timeout", hang() },
+                new Object[] { "recommendations", "HTTP 500", status(500) },
+                new Object[] { "recommendations", "malformed JSON", malformed() },
+                new Object[] { "recommendations", "connection reset", connectionReset() });
     }
 
     @ParameterizedTest(name = "{0} failing by {1} degrades instead of failing")
     @MethodSource("optionalFailures")
-    void optionalUpstreamFailureDegradesInsteadOfFailing(String part, String failure, Behaviour behaviour, Duration timeout) {
+    void optionalUpstreamFailureDegradesInsteadOfFailing(String part, String failure, Behaviour behaviour) {
         upstreams.upstream(part, behaviour);
 
         long started = System.nanoTime();
@@ -107,7 +109,7 @@ class ProfileResourceTest {
         assertThat(answer.jsonPath().getList(part)).isNull();
         assertThat(answer.jsonPath().getLong("user.id")).isEqualTo(userId);
         assertThat(answer.jsonPath().getString("billing.status")).isEqualTo("active");
-        assertThat(took).isLessThan(timeout.plus(MARGIN));
+        assertThat(took).isLessThan(timeouts().get(part).plus(MARGIN));
     }
 
     @Test
@@ -153,7 +155,8 @@ class ProfileResourceTest {
         assertProblem(profile(Map.of()).then(), 504);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        assertThat(took).isGreaterThanOrEqualTo(BILLING_TIMEOUT).isLessThan(BILLING_TIMEOUT.plus(MARGIN));
+        Duration billingTimeout = timeouts().get("billing");
+        assertThat(took).isGreaterThanOrEqualTo(billingTimeout).isLessThan(billingTimeout.plus(MARGIN));
     }
 
     @Test
@@ -218,8 +221,7 @@ class ProfileResourceTest {
 
         profile(Map.of("Request-Timeout", Long.toString(header))).then().statusCode(200);
 
-        for (var upstream : Map.of("billing", BILLING_TIMEOUT, "orders", ORDERS_TIMEOUT,
-                "recommendations", RECOMMENDATIONS_TIMEOUT).entrySet()) {
+        for (var upstream : timeouts().entrySet()) {
             long ceiling = Math.min(header, upstream.getValue().toMillis());
             assertThat(upstreams.exchanges(upstream.getKey())).singleElement()
                     .satisfies(exchange -> assertThat(Long.parseLong(exchange.requestTimeout))
@@ -241,5 +243,10 @@ class ProfileResourceTest {
 
     private io.restassured.response.Response profile(Map<String, String> headers) {
         return given().headers(headers).when().get("/users/" + userId + "/profile");
+    }
+
+    private Map<String, Duration> timeouts() {
+        return Map.of("billing", config.billing().timeout(), "orders", config.orders().timeout(),
+                "recommendations", config.recommendations().timeout());
     }
 }

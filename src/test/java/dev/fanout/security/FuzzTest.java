@@ -32,11 +32,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import dev.fanout.support.ProblemAssertions;
 import dev.fanout.support.UpstreamStubResource;
 import dev.fanout.support.UsersTable;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -65,10 +67,12 @@ class FuzzTest {
 
     /** A case that threw in this test's own code, not an answer from the server. */
     private static final int FUZZ_BROKE = -3;
-    private static final int API_BODY_LIMIT = 64 * 1024;
-    private static final int EVENTS_BODY_LIMIT = 6 * 1024 * 1024;
     /** A pseudo-header of ours: send the body without a Content-Length. */
     private static final String CHUNKED = "x-fuzz-chunked";
+
+    /** The body limits as application.properties sets them: the API routes', and the /events/ pass-through's. */
+    private final int apiBodyLimit = bodyLimit("fanout.http.max-api-body-size");
+    private final int eventsBodyLimit = bodyLimit("quarkus.http.limits.max-body-size");
 
     @TestHTTPResource("/")
     URL root;
@@ -394,7 +398,7 @@ class FuzzTest {
 
     private Case oversizedBody(int n, Random r) {
         boolean events = r.nextInt(20) == 0;
-        int size = events ? EVENTS_BODY_LIMIT + 1 + r.nextInt(1024) : API_BODY_LIMIT + 1 + r.nextInt(3 * API_BODY_LIMIT);
+        int size = events ? eventsBodyLimit + 1 + r.nextInt(1024) : apiBodyLimit + 1 + r.nextInt(3 * apiBodyLimit);
         String path = events ? "/events/sqs" : List.of("/users", "/sync", "/users/" + ownUser(r)).get(r.nextInt(3));
         String method = path.startsWith("/users/") ? "PATCH" : "POST";
         byte[] body = ("{\"displayName\":\"" + "A".repeat(size) + "\"}").getBytes(StandardCharsets.UTF_8);
@@ -469,6 +473,10 @@ class FuzzTest {
             headers.put("Request-Timeout", List.of("abc", "-1", "0", "99999999999", "1e3", "5000", "", " ").get(r.nextInt(8)));
         }
         return new Case(n, "sync: ids and batch size", "POST", "/sync", headers, body.getBytes(StandardCharsets.UTF_8), false, false);
+    }
+
+    private static int bodyLimit(String key) {
+        return Math.toIntExact(ConfigProvider.getConfig().getValue(key, MemorySize.class).asLongValue());
     }
 
     private static String badId(Random r) {

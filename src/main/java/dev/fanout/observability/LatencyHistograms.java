@@ -15,26 +15,22 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
  * Prometheus computes p50/p95/p99 per route with {@code histogram_quantile}, and the
  * EMF output hands CloudWatch the same distribution. Bounded to 1 ms .. 30 s so that
  * each timer keeps a few dozen buckets, not hundreds.
+ * <p>
+ * This package names no feature's meter: each feature (and toolkit) that owns a timer
+ * produces its own filter with {@link #of}, beside the meter's name. Only the HTTP
+ * server's timer, which every route shares, is named here.
  */
-public class MeterConfig {
+public final class LatencyHistograms {
 
-    public static final String UPSTREAM_CALLS = "fanout.upstream.calls";
-    /** Hedged calls by outcome: won, lost (the second request was sent), denied (no budget or time for it). */
-    public static final String UPSTREAM_HEDGES = "fanout.upstream.hedges";
-    public static final String PROFILE_DEGRADED = "fanout.profile.degraded";
-    public static final String SYNC_ITEMS = "fanout.sync.items";
-    public static final String SYNC_IN_FLIGHT = "fanout.sync.in.flight";
-    public static final String SYNC_BATCH = "fanout.sync.batch";
+    static final String HTTP_SERVER_REQUESTS = "http.server.requests";
 
-    static final Set<String> WITH_HISTOGRAM = Set.of("http.server.requests", UPSTREAM_CALLS, SYNC_BATCH);
-
-    @Produces
-    @Singleton
-    MeterFilter latencyHistograms() {
+    /** A filter that gives the named timers the latency histogram, and leaves every other meter alone. */
+    public static MeterFilter of(String... meterNames) {
+        Set<String> names = Set.of(meterNames);
         return new MeterFilter() {
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-                if (!WITH_HISTOGRAM.contains(id.getName())) {
+                if (!names.contains(id.getName())) {
                     return config;
                 }
                 return DistributionStatisticConfig.builder()
@@ -45,5 +41,11 @@ public class MeterConfig {
                         .merge(config);
             }
         };
+    }
+
+    @Produces
+    @Singleton
+    MeterFilter serverRequests() {
+        return of(HTTP_SERVER_REQUESTS);
     }
 }
