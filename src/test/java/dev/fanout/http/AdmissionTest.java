@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.fanout.support.ProblemAssertions;
 import dev.fanout.support.TestUsers;
-import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.support.UpstreamStandInResource;
 import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,7 +32,7 @@ import io.vertx.core.Vertx;
  */
 @QuarkusTest
 @TestProfile(AdmissionTest.SheddingOn.class)
-@QuarkusTestResource(UpstreamStubResource.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
 class AdmissionTest {
 
     /** Tasks queued per loop: a probe waits behind all of them, so the loops run this many slices behind. */

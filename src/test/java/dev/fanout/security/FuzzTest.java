@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import dev.fanout.support.ProblemAssertions;
-import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.support.UpstreamStandInResource;
 import dev.fanout.support.UsersTable;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -55,7 +55,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * writes only touch users this test created, so the fuzz never disturbs another test's rows.
  */
 @QuarkusTest
-@QuarkusTestResource(UpstreamStubResource.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
 class FuzzTest {
 
     static final int CASES = Integer.getInteger("fanout.fuzz.cases", 10_000);

@@ -1,6 +1,6 @@
 package dev.fanout.upstream;
 
-import static dev.fanout.support.UpstreamStub.Behaviour.healthy;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.healthy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,11 +14,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.fanout.concurrent.Deadline;
+import dev.fanout.local.UpstreamStandIn;
 import dev.fanout.profile.client.BillingAccount;
 import dev.fanout.profile.client.BillingClient;
-import dev.fanout.support.InjectUpstreamStub;
-import dev.fanout.support.UpstreamStub;
-import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.support.InjectUpstreamStandIn;
+import dev.fanout.support.UpstreamStandInResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
@@ -29,7 +29,7 @@ import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
  * the connection leased until its 5 s read timeout.
  */
 @QuarkusTest
-@QuarkusTestResource(UpstreamStubResource.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
 class ResettableCallTest {
 
     /**
@@ -42,8 +42,8 @@ class ResettableCallTest {
     @Inject
     BillingClient billing;
 
-    @InjectUpstreamStub
-    UpstreamStub upstreams;
+    @InjectUpstreamStandIn
+    UpstreamStandIn upstreams;
 
     @BeforeEach
     void healthyUpstreams() {
@@ -63,7 +63,7 @@ class ResettableCallTest {
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(upstreams.inFlight())
                 .as("requests of cancelled calls still open at the upstream").isZero());
         assertThat(upstreams.exchanges("billing")).as("a cancelled call's request, if it was sent at all, is aborted")
-                .allMatch(UpstreamStub.Exchange::aborted);
+                .allMatch(UpstreamStandIn.Exchange::aborted);
         assertThat(upstreams.maxInFlight()).as("never more at once than the client's pool").isLessThanOrEqualTo(64);
 
         upstreams.reset();
