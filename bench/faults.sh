@@ -68,9 +68,11 @@ psql_q() { PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -
 
 # ---- the upstream stub and the app ---------------------------------------------------
 stub_start() {
-  node "$FAULTS/upstream-stub.mjs" --port "$STUB_PORT" --max-seconds 1500 >"$WORK/stub.log" 2>&1 &
+  # the one stand-in of dev mode, the tests and the bench, run from source with the app's own jars
+  java -Xmx128m -XX:+UseSerialGC -cp "$WORK/app/lib/main/*" "$ROOT/src/main/java/dev/fanout/local/UpstreamStandIn.java" \
+    --port "$STUB_PORT" --max-seconds 1500 >"$WORK/stub.log" 2>&1 &
   STUB_PID=$!
-  for _ in $(seq 50); do curl -fs "$STUB/_control/stats" >/dev/null && return; sleep 0.1; done
+  for _ in $(seq 300); do curl -fs "$STUB/_control/stats" >/dev/null && return; sleep 0.1; done
   echo "the upstream stub did not start" >&2; exit 2
 }
 stub() { curl -fs -X POST "$STUB/_control/$1" -d "${2:-{\}}" >/dev/null; }
@@ -149,7 +151,7 @@ jq_get() { node -e 'const o=JSON.parse(process.argv[1]); const v=o[process.argv[
 # Phases of 5 s each under steady load; "optional" phases break only orders/recommendations
 # (answers must be 200 and degraded), "required" phases break billing (502 or 504 only).
 PHASES=(
-  'optional|latency spike|{"orders":{"mode":"delay","delayMs":900},"recommendations":{"mode":"delay","delayMs":700},"billing":{"mode":"delay","delayMs":300}}'
+  'optional|latency spike|{"orders":{"latencyMs":900},"recommendations":{"latencyMs":700},"billing":{"latencyMs":300}}'
   'optional|5xx burst|{"orders":{"mode":"error","status":503},"recommendations":{"mode":"error","status":500}}'
   'required|5xx burst|{"billing":{"mode":"error","status":500}}'
   'optional|connection resets|{"orders":{"mode":"reset"},"recommendations":{"mode":"reset"}}'
@@ -158,8 +160,8 @@ PHASES=(
   'required|hangs|{"billing":{"mode":"hang"},"orders":{"mode":"hang"}}'
   'optional|malformed JSON|{"orders":{"mode":"malformed"},"recommendations":{"mode":"malformed"}}'
   'required|malformed JSON|{"billing":{"mode":"malformed"}}'
-  'optional|slow trickle|{"orders":{"mode":"trickle"},"recommendations":{"mode":"trickle"}}'
-  'required|slow trickle|{"billing":{"mode":"trickle"}}'
+  'optional|slow trickle|{"orders":{"mode":"slow"},"recommendations":{"mode":"slow"}}'
+  'required|slow trickle|{"billing":{"mode":"slow"}}'
 )
 # A request is judged against its phase when it started 500 ms after the switch and 500 ms
 # before the next one: the upstream calls leave a little after the request arrives.
@@ -195,7 +197,7 @@ fault_2() {
 # ---- 3. SIGTERM under load ------------------------------------------------------------
 fault_3() {
   local csv=$WORK/f3.csv ok=PASS t_term t_exit code
-  stub billing '{"mode":"delay","delayMs":800}'   # so that requests are in flight at the signal
+  stub billing '{"latencyMs":800}'   # so that requests are in flight at the signal
   load --path '/users/{id}/profile' --ids 1-$USERS --concurrency 16 --duration 8 --timeout-ms 15000 --out "$csv" >"$WORK/f3.summary" &
   local lp=$!
   sleep 3
@@ -219,7 +221,7 @@ fault_3() {
 # ---- 4. Overload at 4x capacity -------------------------------------------------------
 fault_4() {
   local ok=PASS cap rate peak=0
-  stub billing '{"mode":"delay","delayMs":50}'; stub orders '{"mode":"delay","delayMs":50}'; stub recommendations '{"mode":"delay","delayMs":50}'
+  stub billing '{"latencyMs":50}'; stub orders '{"latencyMs":50}'; stub recommendations '{"latencyMs":50}'
   local probe; probe=$(load --path '/users/{id}/profile' --ids 1-$USERS --concurrency 32 --duration 6 --out "$WORK/f4-capacity.csv")
   cap=$(jq_get "$probe" rps); rate=$((cap * 4))
   log "capacity ~$cap rps (closed loop, 32 clients); overload at $rate rps"
@@ -245,7 +247,7 @@ fault_4() {
 # the deadline + 100 ms; only 200, 503 (shed, with Retry-After) and 504; every 503 within 10 ms.
 fault_7() {
   local ok=PASS cap mult rate figures=""
-  stub billing '{"mode":"delay","delayMs":20}'; stub orders '{"mode":"delay","delayMs":20}'; stub recommendations '{"mode":"delay","delayMs":20}'
+  stub billing '{"latencyMs":20}'; stub orders '{"latencyMs":20}'; stub recommendations '{"latencyMs":20}'
   load --path '/users/{id}/profile' --ids 1-$USERS --concurrency 256 --duration 5 --out "$WORK/f7-warmup.csv" >/dev/null
   local probe; probe=$(load --path '/users/{id}/profile' --ids 1-$USERS --concurrency 256 --duration 10 --out "$WORK/f7-capacity.csv")
   local capacity; capacity=$(verdict --csv "$WORK/f7-capacity.csv" --allow 200 --max-latency 2100) || ok=FAIL
@@ -271,7 +273,7 @@ fault_5() {
   local ok=PASS csv=$WORK/f5.csv
   # billing (required) fails 100 ms in, while orders and recommendations hang: each request
   # must cancel two upstream calls and its database read.
-  stub billing '{"mode":"error","status":500,"delayMs":100}'; stub orders '{"mode":"hang"}'; stub recommendations '{"mode":"hang"}'
+  stub billing '{"mode":"error","status":500,"latencyMs":100}'; stub orders '{"mode":"hang"}'; stub recommendations '{"mode":"hang"}'
   local storm; storm=$(load --path '/users/{id}/profile' --ids 1-$USERS --concurrency 32 --duration 20 --out "$csv")
   # the required part failed: 502, or 504 when the user's read (also required) ran out of time first
   local judged; judged=$(verdict --csv "$csv" --allow 502,504 --problem --max-latency 2050) || ok=FAIL
@@ -298,7 +300,7 @@ fault_5() {
 # ---- 6. sync with a flaky directory ---------------------------------------------------
 fault_6() {
   local ok=PASS first=5001 batches=10 size=100 lost=0 failed_ids=() processed=0 failed=0
-  stub directory '{"mode":"flaky","rate":0.3,"delayMs":0}'
+  stub directory '{"mode":"flaky","rate":0.3}'
   for b in $(seq 0 $((batches - 1))); do
     local ids; ids=$(seq -s, $((first + b * size)) $((first + b * size + size - 1)))
     local answer; answer=$(curl -s -m 40 -X POST "$BASE/sync" -H 'Content-Type: application/json' -d "{\"userIds\":[$ids]}")

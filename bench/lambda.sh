@@ -149,8 +149,8 @@ psql "host=127.0.0.1 port=$PG_PORT user=$DB_USER dbname=postgres" -q -c "CREATE 
 PSQL_CONN="host=127.0.0.1 port=$PG_PORT user=$DB_USER dbname=$DB"
 
 STUB_PORT=$(free_port)
-log "starting the upstream stub on 127.0.0.1:$STUB_PORT, ${STUB_LATENCY_MS} ms for every upstream"
-"$JAVA" -Xmx64m -XX:+UseSerialGC -cp "$WORK/jvm/quarkus-app/lib/main/*" "$BENCH/stub/UpstreamStub.java" "$STUB_PORT" "$STUB_LATENCY_MS" \
+log "starting the upstream stand-in on 127.0.0.1:$STUB_PORT, ${STUB_LATENCY_MS} ms for every upstream"
+"$JAVA" -Xmx64m -XX:+UseSerialGC -cp "$WORK/jvm/quarkus-app/lib/main/*" "$ROOT/src/main/java/dev/fanout/local/UpstreamStandIn.java" --port "$STUB_PORT" --latency-ms "$STUB_LATENCY_MS" \
   >"$WORK/stub.log" 2>&1 &
 STUB_PID=$!
 for _ in $(seq 1 300); do grep -q listening "$WORK/stub.log" && break; sleep 0.1; done
@@ -177,10 +177,10 @@ QUARKUS_DATASOURCE_USERNAME=$DB_USER
 QUARKUS_DATASOURCE_PASSWORD=$DB_PASSWORD
 QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE=5
 FANOUT_DB_POOL_MAX_SIZE=5
-QUARKUS_REST_CLIENT_BILLING_URL=$STUB
-QUARKUS_REST_CLIENT_ORDERS_URL=$STUB
-QUARKUS_REST_CLIENT_RECOMMENDATIONS_URL=$STUB
-QUARKUS_REST_CLIENT_DIRECTORY_URL=$STUB
+QUARKUS_REST_CLIENT_BILLING_URL=$STUB/billing
+QUARKUS_REST_CLIENT_ORDERS_URL=$STUB/orders
+QUARKUS_REST_CLIENT_RECOMMENDATIONS_URL=$STUB/recommendations
+QUARKUS_REST_CLIENT_DIRECTORY_URL=$STUB/directory
 FANOUT_METRICS_NAMESPACE=Fanout
 FANOUT_FUNCTION=profile
 QUARKUS_FLYWAY_MIGRATE_AT_START=false

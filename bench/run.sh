@@ -219,8 +219,8 @@ PSQL_CONN="host=127.0.0.1 port=$PG_PORT user=$DB_USER dbname=$DB"
 
 # ---------------------------------------------------------------- stub
 STUB_PORT=$(free_port)
-log "starting the upstream stub on 127.0.0.1:$STUB_PORT, ${STUB_LATENCY_MS} ms fixed latency"
-java -Xms64m -Xmx64m -XX:+UseSerialGC -cp "$LIB/*" "$BENCH/stub/UpstreamStub.java" "$STUB_PORT" "$STUB_LATENCY_MS" \
+log "starting the upstream stand-in on 127.0.0.1:$STUB_PORT, ${STUB_LATENCY_MS} ms fixed latency"
+java -Xms64m -Xmx64m -XX:+UseSerialGC -cp "$LIB/*" "$ROOT/src/main/java/dev/fanout/local/UpstreamStandIn.java" --port "$STUB_PORT" --latency-ms "$STUB_LATENCY_MS" \
   >"$WORK/stub.log" 2>&1 &
 STUB_PID=$!
 for _ in $(seq 1 300); do grep -q listening "$WORK/stub.log" && break; sleep 0.1; done
@@ -233,8 +233,8 @@ export QUARKUS_HTTP_PORT=$APP_PORT
 export QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/$DB"
 export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB"
 export QUARKUS_DATASOURCE_USERNAME=$DB_USER QUARKUS_DATASOURCE_PASSWORD=$DB_PASSWORD
-export QUARKUS_REST_CLIENT_BILLING_URL=$STUB QUARKUS_REST_CLIENT_ORDERS_URL=$STUB
-export QUARKUS_REST_CLIENT_RECOMMENDATIONS_URL=$STUB QUARKUS_REST_CLIENT_DIRECTORY_URL=$STUB
+export QUARKUS_REST_CLIENT_BILLING_URL=$STUB/billing QUARKUS_REST_CLIENT_ORDERS_URL=$STUB/orders
+export QUARKUS_REST_CLIENT_RECOMMENDATIONS_URL=$STUB/recommendations QUARKUS_REST_CLIENT_DIRECTORY_URL=$STUB/directory
 export FANOUT_DB_POOL_MAX_SIZE=$DB_POOL QUARKUS_REST_CLIENT_CONNECTION_POOL_SIZE=$UPSTREAM_POOL
 # APP_JAVA_OPTS adds JVM options (for exploring: NMT, GC logs); it is printed in the report.
 read -r -a EXTRA_OPTS <<<"${APP_JAVA_OPTS:-}"
@@ -336,11 +336,11 @@ wrk_field() { # from wrk's own summary (stub check): Latency line, percentiles
 # ---------------------------------------------------------------- the stub alone
 log "machine quiet? (before the stub check)"
 wait_quiet
-log "the stub alone, /accounts/1 ($STUB_CHECK s per connection count; other processes $OTHER cores, load $(loadavg))"
-run_wrk 64 2 "$RAW/stub-warmup.txt" "$STUB/accounts/1" --latency
+log "the stub alone, /billing/accounts/1 ($STUB_CHECK s per connection count; other processes $OTHER cores, load $(loadavg))"
+run_wrk 64 2 "$RAW/stub-warmup.txt" "$STUB/billing/accounts/1" --latency
 STUB_ROWS=""
 for c in $CONNECTIONS; do
-  run_wrk "$c" "$STUB_CHECK" "$RAW/stub-$c.txt" "$STUB/accounts/1" --latency
+  run_wrk "$c" "$STUB_CHECK" "$RAW/stub-$c.txt" "$STUB/billing/accounts/1" --latency
   STUB_ROWS+="| $c | $(wrk_field rps "$RAW/stub-$c.txt") | $(wrk_field p50 "$RAW/stub-$c.txt") | $(wrk_field p99 "$RAW/stub-$c.txt") | $(wrk_field errors "$RAW/stub-$c.txt") |"$'\n'
   log "  stub at $c connections: $(wrk_field rps "$RAW/stub-$c.txt") req/s, p50 $(wrk_field p50 "$RAW/stub-$c.txt"), p99 $(wrk_field p99 "$RAW/stub-$c.txt")"
 done
@@ -507,7 +507,7 @@ REPORT="$WORK/report.md"
   echo "- **floor**: the stub's latency, $STUB_LATENCY_MS ms (all four parts at once can be no faster than the slowest)."
   echo "- **sequential baseline**: the user's row, then billing, then orders, then recommendations, one after another by a Vert.x client with no app in between (bench/stub/SequentialBaseline.java), 64 callers: p50 $(awk -v u="$BASE_P50" 'BEGIN{printf "%.1f", u/1000}') ms, p99 $(awk -v u="$BASE_P99" 'BEGIN{printf "%.1f", u/1000}') ms, $(field rps "$RAW/sequential-baseline.txt") req/s."
   echo
-  echo "The stub alone (wrk on /accounts/1): each profile needs 3 stub calls."
+  echo "The stub alone (wrk on /billing/accounts/1): each profile needs 3 stub calls."
   echo
   echo "| connections | req/s | p50 | p99 | socket errors |"
   echo "| --- | --- | --- | --- | --- |"

@@ -7,7 +7,7 @@
 #   native/figures.sh --build         # builds it first (native/build.sh --native), timing the build
 #   native/figures.sh --duration 30   # seconds of load at 64 connections (default 20)
 #
-# Starts its own PostgreSQL (Debian's) and the benchmark's upstream stub (bench/stub, 20 ms),
+# Starts its own PostgreSQL (Debian's) and the upstream stand-in (dev.fanout.local.UpstreamStandIn, 20 ms),
 # the app in prod mode on loopback, and wrk; everything is torn down at the end. Only loopback
 # targets, bounded in time. The figures are only as good as the machine is quiet: the script
 # prints the load average beside them. Output: a markdown table on stdout, the raw logs under
@@ -95,8 +95,8 @@ psql "host=127.0.0.1 port=$PG_PORT user=fanout dbname=postgres" -q -c "CREATE DA
 ./mvnw -B -q -o dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/classpath" >"$OUT/classpath.log" 2>&1 ||
   ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/classpath" >"$OUT/classpath.log" 2>&1
 STUB_PORT=$(free_port)
-log "starting the upstream stub (bench/stub/UpstreamStub.java, ${STUB_LATENCY_MS} ms) on 127.0.0.1:$STUB_PORT"
-java -Xmx64m -XX:+UseSerialGC -cp "$(cat "$WORK/classpath")" bench/stub/UpstreamStub.java "$STUB_PORT" "$STUB_LATENCY_MS" >"$OUT/stub.log" 2>&1 &
+log "starting the upstream stand-in (src/main/java/dev/fanout/local/UpstreamStandIn.java, ${STUB_LATENCY_MS} ms) on 127.0.0.1:$STUB_PORT"
+java -Xmx64m -XX:+UseSerialGC -cp "$(cat "$WORK/classpath")" src/main/java/dev/fanout/local/UpstreamStandIn.java --port "$STUB_PORT" --latency-ms "$STUB_LATENCY_MS" >"$OUT/stub.log" 2>&1 &
 STUB_PID=$!
 for _ in $(seq 1 300); do grep -q listening "$OUT/stub.log" && break; sleep 0.1; done
 grep -q listening "$OUT/stub.log" || { cat "$OUT/stub.log" >&2; exit 1; }
@@ -112,8 +112,8 @@ env QUARKUS_HTTP_PORT="$APP_PORT" \
   QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/fanout" \
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/fanout" \
   QUARKUS_DATASOURCE_USERNAME=fanout QUARKUS_DATASOURCE_PASSWORD="$PG_PASSWORD" QUARKUS_FLYWAY_MIGRATE_AT_START=true \
-  QUARKUS_REST_CLIENT_BILLING_URL="$STUB" QUARKUS_REST_CLIENT_ORDERS_URL="$STUB" \
-  QUARKUS_REST_CLIENT_RECOMMENDATIONS_URL="$STUB" QUARKUS_REST_CLIENT_DIRECTORY_URL="$STUB" \
+  QUARKUS_REST_CLIENT_BILLING_URL="$STUB/billing" QUARKUS_REST_CLIENT_ORDERS_URL="$STUB/orders" \
+  QUARKUS_REST_CLIENT_RECOMMENDATIONS_URL="$STUB/recommendations" QUARKUS_REST_CLIENT_DIRECTORY_URL="$STUB/directory" \
   "$RUNNER" -Xmx256m >"$OUT/app.log" 2>&1 &
 APP_PID=$!
 until curl -fs -o /dev/null "$BASE/q/health/ready"; do

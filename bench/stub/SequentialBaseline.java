@@ -77,9 +77,9 @@ public class SequentialBaseline {
         long id = ThreadLocalRandom.current().nextLong(1, users + 1);
         long t0 = System.nanoTime();
         pool.preparedQuery(SELECT_VIEW).execute(Tuple.of(id))
-                .compose(rows -> get(http, "/accounts/" + id))
-                .compose(b -> get(http, "/users/" + id + "/orders?limit=5"))
-                .compose(o -> get(http, "/users/" + id + "/recommendations"))
+                .compose(rows -> get(http, "/billing/accounts/" + id))
+                .compose(b -> get(http, "/orders/users/" + id + "/orders?limit=5"))
+                .compose(o -> get(http, "/recommendations/users/" + id + "/recommendations"))
                 .onComplete(result -> {
                     if (result.failed()) {
                         failures.incrementAndGet();

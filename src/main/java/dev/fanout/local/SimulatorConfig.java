@@ -1,17 +1,20 @@
 package dev.fanout.local;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * The dev-mode upstream simulators ({@link UpstreamSimulators}): whether they answer
- * at all, and how each upstream behaves, so that a developer can turn one slow or
- * broken in {@code quarkus:dev} and watch the functions degrade.
+ * The dev-mode upstream simulators ({@link UpstreamSimulators}, which mount the
+ * {@link UpstreamStandIn}): whether they answer at all, and how each upstream behaves at
+ * start, so that a developer can turn one slow or broken in {@code quarkus:dev} and watch
+ * the functions degrade.
  *
  * <p>Each upstream has its own group only because their latencies differ by default
  * (a recommendation engine is slower than a directory lookup); the knobs are the same.
@@ -52,7 +55,28 @@ public interface SimulatorConfig {
 
         /** How a failing request fails. */
         @WithDefault("error")
-        FailureMode failureMode();
+        UpstreamStandIn.Mode failureMode();
+
+        /** A heavy tail, {@code <fraction>:<delay>} (such as {@code 0.05:1s}): that share of requests waits that long instead. */
+        Optional<Tail> tail();
+
+        /** For the {@code slow} failure mode: the pause between two bytes of the body. */
+        @WithDefault("100ms")
+        Duration drip();
+    }
+
+    /** A share of requests, from 0 to 1, and the delay they wait. */
+    record Tail(double fraction, Duration delay) {
+
+        /** Parses {@code <fraction>:<delay>}, the delay as Quarkus writes durations ({@code 1s}, {@code 800ms}). */
+        public static Tail valueOf(String value) {
+            String[] parts = value.split(":", 2);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("a tail is <fraction>:<delay>, such as 0.05:1s, not " + value);
+            }
+            return new Tail(Double.parseDouble(parts[0].strip()),
+                    DurationConverter.parseDuration(parts[1].strip()));
+        }
     }
 
     interface Billing extends UpstreamBehaviour {
@@ -77,19 +101,5 @@ public interface SimulatorConfig {
         @Override
         @WithDefault("30ms")
         Duration latency();
-    }
-
-    /** The ways an upstream fails in production, and so here. */
-    enum FailureMode {
-        /** A 500 with a problem+json body. */
-        ERROR,
-        /** Accepts the request and never answers: only the caller's timeout ends it. */
-        HANG,
-        /** A 200 whose JSON body is cut off halfway. */
-        MALFORMED,
-        /** Resets the TCP connection without an answer. */
-        RESET,
-        /** The right answer, after ten times the latency. */
-        SLOW
     }
 }

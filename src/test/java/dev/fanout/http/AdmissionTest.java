@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.fanout.support.ProblemAssertions;
 import dev.fanout.support.TestUsers;
-import dev.fanout.support.InjectUpstreamStub;
-import dev.fanout.support.UpstreamStub;
-import dev.fanout.support.UpstreamStub.Behaviour;
-import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.local.UpstreamStandIn;
+import dev.fanout.local.UpstreamStandIn.Behaviour;
+import dev.fanout.support.InjectUpstreamStandIn;
+import dev.fanout.support.UpstreamStandInResource;
 import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -46,7 +46,7 @@ import io.vertx.core.Vertx;
  */
 @QuarkusTest
 @TestProfile(AdmissionTest.SheddingOn.class)
-@QuarkusTestResource(UpstreamStubResource.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
 class AdmissionTest {
 
     /** Tasks queued per loop: a probe waits behind all of them, so the loops run this many slices behind. */
@@ -73,8 +73,8 @@ class AdmissionTest {
     @Inject
     Vertx vertx;
 
-    @InjectUpstreamStub
-    UpstreamStub stub;
+    @InjectUpstreamStandIn
+    UpstreamStandIn stub;
 
     @TestHTTPResource("/")
     URL root;

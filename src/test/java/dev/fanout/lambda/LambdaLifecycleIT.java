@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.fanout.support.UpstreamStub;
+import dev.fanout.local.UpstreamStandIn;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -94,7 +94,7 @@ class LambdaLifecycleIT {
                 .setPGStartupWait(STARTUP)
                 .start();
         started.add(postgres);
-        UpstreamStub upstreams = UpstreamStub.start();
+        UpstreamStandIn upstreams = UpstreamStandIn.start();
         started.add(upstreams);
         launch("thaw", "localhost:" + postgres.getPort() + "/postgres", true, upstreams);
         awaitReady();
@@ -120,7 +120,7 @@ class LambdaLifecycleIT {
         assertThat(Files.readString(log)).as("the app's log, %s", log).contains("failed their ping after an idle spell");
     }
 
-    private void launch(String name, String database, boolean migrate, UpstreamStub upstreams) throws IOException {
+    private void launch(String name, String database, boolean migrate, UpstreamStandIn upstreams) throws IOException {
         assertThat(APP).as("the packaged application; run ./mvnw verify, which packages before the ITs").exists();
         int port = freePort();
         base = URI.create("http://127.0.0.1:" + port);
@@ -138,7 +138,7 @@ class LambdaLifecycleIT {
         env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
         env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
         env.put("QUARKUS_FLYWAY_MIGRATE_AT_START", Boolean.toString(migrate));
-        for (String upstream : UpstreamStub.UPSTREAMS) {
+        for (String upstream : UpstreamStandIn.UPSTREAMS) {
             env.put("QUARKUS_REST_CLIENT_" + upstream.toUpperCase() + "_URL",
                     upstreams == null ? "http://127.0.0.1:" + freePort() : upstreams.url(upstream));
         }

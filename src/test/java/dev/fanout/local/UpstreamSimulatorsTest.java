@@ -26,11 +26,12 @@ class UpstreamSimulatorsTest {
 
     private static final Duration BILLING_LATENCY = Duration.ofMillis(300);
     private static final Duration RECOMMENDATIONS_LATENCY = Duration.ofMillis(20);
+    private static final Duration RECOMMENDATIONS_DRIP = Duration.ofMillis(3);
     private static final long USER_ID = 42;
     private static final long ANOTHER_USER_ID = 7;
     private static final String BASE = "/_dev/upstreams";
 
-    /** Fast upstreams except for the ones whose knobs are under test: billing's latency, recommendations' SLOW mode. */
+    /** Fast upstreams except for the ones whose knobs are under test: billing's latency, recommendations' SLOW mode (a quick drip). */
     public static class SimulatorsWithKnobs implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -44,6 +45,7 @@ class UpstreamSimulatorsTest {
                     Map.entry("fanout.simulators.recommendations.jitter", "0ms"),
                     Map.entry("fanout.simulators.recommendations.failure-rate", "1.0"),
                     Map.entry("fanout.simulators.recommendations.failure-mode", "slow"),
+                    Map.entry("fanout.simulators.recommendations.drip", RECOMMENDATIONS_DRIP.toMillis() + "ms"),
                     Map.entry("fanout.simulators.directory.latency", "0ms"),
                     Map.entry("fanout.simulators.directory.jitter", "0ms"));
         }
@@ -144,10 +146,25 @@ class UpstreamSimulatorsTest {
     }
 
     @Test
-    void slowFailureModeAnswersCorrectlyAfterTenTimesTheLatency() {
-        Duration took = timed(() -> getJson(BASE + "/recommendations/users/" + USER_ID + "/recommendations"));
+    void slowFailureModeAnswersCorrectlyButDripsTheBodyAByteAtATime() {
+        long start = System.nanoTime();
+        String body = getBody(BASE + "/recommendations/users/" + USER_ID + "/recommendations");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertThat(took).isGreaterThanOrEqualTo(RECOMMENDATIONS_LATENCY.multipliedBy(10));
+        assertThat(new JsonPath(body).getList("$")).hasSize(3);
+        assertThat(took).isGreaterThanOrEqualTo(RECOMMENDATIONS_LATENCY.plus(RECOMMENDATIONS_DRIP.multipliedBy(body.length())));
+    }
+
+    @Test
+    void anUpstreamCanBeBrokenWhileDevModeRuns() {
+        try {
+            given().body("{\"mode\":\"error\",\"status\":503}").post(BASE + "/_control/directory").then().statusCode(204);
+
+            ProblemAssertions.assertProblem(given().get(BASE + "/directory/people/" + USER_ID).then(), 503);
+        } finally {
+            given().post(BASE + "/_control/reset").then().statusCode(204);
+        }
+        given().get(BASE + "/directory/people/" + USER_ID).then().statusCode(200);
     }
 
     private static void assertOrderShape(Map<String, Object> order) {

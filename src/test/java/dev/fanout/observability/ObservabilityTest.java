@@ -1,7 +1,7 @@
 package dev.fanout.observability;
 
-import static dev.fanout.support.UpstreamStub.Behaviour.healthy;
-import static dev.fanout.support.UpstreamStub.Behaviour.status;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.healthy;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.status;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -18,12 +18,12 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.fanout.local.UpstreamStandIn;
 import dev.fanout.profile.ProfileMeters;
-import dev.fanout.support.InjectUpstreamStub;
+import dev.fanout.support.InjectUpstreamStandIn;
 import dev.fanout.support.ProfileWarmUp;
 import dev.fanout.support.TestUsers;
-import dev.fanout.support.UpstreamStub;
-import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.support.UpstreamStandInResource;
 import dev.fanout.upstream.UpstreamMeters;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,7 +32,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@QuarkusTestResource(UpstreamStubResource.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
 class ObservabilityTest {
 
     private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
@@ -42,8 +42,8 @@ class ObservabilityTest {
     @Inject
     MeterRegistry meters;
 
-    @InjectUpstreamStub
-    UpstreamStub upstreams;
+    @InjectUpstreamStandIn
+    UpstreamStandIn upstreams;
 
     private long userId;
 

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.fanout.support.UpstreamStub;
+import dev.fanout.local.UpstreamStandIn;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -72,7 +72,7 @@ class PackagedAppIT {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     private static EmbeddedPostgres postgres;
-    private static UpstreamStub upstreams;
+    private static UpstreamStandIn upstreams;
     private static Process app;
     private static URI base;
 
@@ -84,7 +84,7 @@ class PackagedAppIT {
                 .setOverrideWorkingDirectory(POSTGRES_DIR.toAbsolutePath().toFile())
                 .setPGStartupWait(STARTUP)
                 .start();
-        upstreams = UpstreamStub.start();
+        upstreams = UpstreamStandIn.start();
         int port = freePort();
         base = URI.create("http://127.0.0.1:" + port);
 
@@ -100,7 +100,7 @@ class PackagedAppIT {
         env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
         env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
         env.put("QUARKUS_FLYWAY_MIGRATE_AT_START", "true");
-        for (String upstream : UpstreamStub.UPSTREAMS) {
+        for (String upstream : UpstreamStandIn.UPSTREAMS) {
             env.put("QUARKUS_REST_CLIENT_" + upstream.toUpperCase() + "_URL", upstreams.url(upstream));
         }
         app = launch.start();
@@ -154,7 +154,7 @@ class PackagedAppIT {
         // deadline would count too; this test is about the deadline, not the cold start.
         assertThat(send(adapterRequest("GET", "/users/" + id + "/profile", UUID.randomUUID().toString(),
                 Instant.now().plusSeconds(10)).GET().build()).statusCode()).isEqualTo(200);
-        upstreams.upstream("billing", UpstreamStub.Behaviour.hang());
+        upstreams.upstream("billing", UpstreamStandIn.Behaviour.hang());
         try {
             String requestId = UUID.randomUUID().toString();
             long start = System.nanoTime();
@@ -213,7 +213,7 @@ class PackagedAppIT {
     @Order(6)
     void sigtermLetsTheRequestInFlightFinishRefusesNewOnesAndExitsCleanly() throws Exception {
         long id = createUser();
-        upstreams.upstream("billing", UpstreamStub.Behaviour.healthy().after(IN_FLIGHT_AT_SIGTERM));
+        upstreams.upstream("billing", UpstreamStandIn.Behaviour.healthy().after(IN_FLIGHT_AT_SIGTERM));
         CompletableFuture<HttpResponse<String>> inFlight = HTTP.sendAsync(
                 HttpRequest.newBuilder(base.resolve("/users/" + id + "/profile")).timeout(Duration.ofSeconds(10)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -1,6 +1,6 @@
 package dev.fanout.profile;
 
-import static dev.fanout.support.UpstreamStub.Behaviour.hang;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.hang;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.database.PooledQueries;
+import dev.fanout.local.UpstreamStandIn;
 import dev.fanout.profile.client.BillingClient;
 import dev.fanout.support.Burst;
-import dev.fanout.support.InjectUpstreamStub;
+import dev.fanout.support.InjectUpstreamStandIn;
 import dev.fanout.support.TestUsers;
-import dev.fanout.support.UpstreamStub;
-import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.support.UpstreamStandInResource;
 import dev.fanout.users.UserRepository;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,7 +44,7 @@ import io.vertx.mutiny.sqlclient.Pool;
  */
 @QuarkusTest
 @TestProfile(CancelledWaitersTest.SmallPools.class)
-@QuarkusTestResource(UpstreamStubResource.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
 class CancelledWaitersTest {
 
     private static final int CANCELLED_WAITS = 10_000;
@@ -80,8 +80,8 @@ class CancelledWaitersTest {
     @ConfigProperty(name = "fanout.database.max-wait-queue")
     int databaseLine;
 
-    @InjectUpstreamStub
-    UpstreamStub upstreams;
+    @InjectUpstreamStandIn
+    UpstreamStandIn upstreams;
 
     @Inject
     BillingClient billing;

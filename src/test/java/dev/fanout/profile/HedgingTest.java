@@ -1,6 +1,6 @@
 package dev.fanout.profile;
 
-import static dev.fanout.support.UpstreamStub.Behaviour.hang;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.hang;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,11 +17,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.fanout.local.UpstreamStandIn;
 import dev.fanout.support.Burst;
-import dev.fanout.support.InjectUpstreamStub;
+import dev.fanout.support.InjectUpstreamStandIn;
 import dev.fanout.support.TestUsers;
-import dev.fanout.support.UpstreamStub;
-import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.support.UpstreamStandInResource;
 import dev.fanout.upstream.UpstreamMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -36,7 +36,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(HedgingTest.OrdersHedged.class)
-@QuarkusTestResource(UpstreamStubResource.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
 class HedgingTest {
 
     /** Enough healthy calls for orders' p95 to be known (HedgePolicy.WARM_SAMPLES and some). */
@@ -58,8 +58,8 @@ class HedgingTest {
     @ConfigProperty(name = "fanout.profile.orders.hedge.budget")
     double budget;
 
-    @InjectUpstreamStub
-    UpstreamStub upstreams;
+    @InjectUpstreamStandIn
+    UpstreamStandIn upstreams;
 
     @Inject
     MeterRegistry meters;
@@ -86,7 +86,7 @@ class HedgingTest {
 
         assertThat(profile.getList("degraded")).as("the hedge answered in time").isEmpty();
         assertThat(profile.getList("orders")).isNotEmpty();
-        List<UpstreamStub.Exchange> sent = upstreams.exchanges("orders");
+        List<UpstreamStandIn.Exchange> sent = upstreams.exchanges("orders");
         assertThat(sent).as("the first request and its hedge").hasSize(2);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(sent.get(0).aborted()).as("the loser's request is reset").isTrue());

@@ -1,6 +1,6 @@
 package dev.fanout.profile;
 
-import static dev.fanout.support.UpstreamStub.Behaviour.status;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,11 +22,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.fanout.local.UpstreamStandIn;
 import dev.fanout.support.EmbeddedPostgresControl;
-import dev.fanout.support.InjectUpstreamStub;
+import dev.fanout.support.InjectUpstreamStandIn;
 import dev.fanout.support.TestUsers;
-import dev.fanout.support.UpstreamStub;
-import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.support.UpstreamStandInResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -36,7 +36,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * left active in PostgreSQL, and the next burst is served normally.
  */
 @QuarkusTest
-@QuarkusTestResource(UpstreamStubResource.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
 class ProfileCancellationLeakTest {
 
     private static final int CANCELLED_REQUESTS = 500;
@@ -49,8 +49,8 @@ class ProfileCancellationLeakTest {
     @ConfigProperty(name = "quarkus.datasource.reactive.max-size")
     int poolMaxSize;
 
-    @InjectUpstreamStub
-    UpstreamStub upstreams;
+    @InjectUpstreamStandIn
+    UpstreamStandIn upstreams;
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 

@@ -1,7 +1,7 @@
 package dev.fanout.profile;
 
-import static dev.fanout.support.UpstreamStub.Behaviour.hang;
-import static dev.fanout.support.UpstreamStub.Behaviour.status;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.hang;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.fanout.local.UpstreamStandIn;
 import dev.fanout.support.Burst;
-import dev.fanout.support.InjectUpstreamStub;
+import dev.fanout.support.InjectUpstreamStandIn;
 import dev.fanout.support.ProfileWarmUp;
 import dev.fanout.support.TestUsers;
-import dev.fanout.support.UpstreamStub;
-import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.support.UpstreamStandInResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -40,7 +40,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(ProfileDeadlineRuleTest.RoomForRequiredParts.class)
-@QuarkusTestResource(UpstreamStubResource.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
 class ProfileDeadlineRuleTest {
 
     /**
@@ -72,8 +72,8 @@ class ProfileDeadlineRuleTest {
     @ConfigProperty(name = "fanout.request.safety-margin")
     Duration safetyMargin;
 
-    @InjectUpstreamStub
-    UpstreamStub upstreams;
+    @InjectUpstreamStandIn
+    UpstreamStandIn upstreams;
 
     private final ObjectMapper json = new ObjectMapper();
     private long userId;

@@ -1,12 +1,12 @@
 package dev.fanout.profile;
 
 import static dev.fanout.support.ProblemAssertions.assertProblem;
-import static dev.fanout.support.UpstreamStub.Behaviour.connectionReset;
-import static dev.fanout.support.UpstreamStub.Behaviour.connectionResetOnce;
-import static dev.fanout.support.UpstreamStub.Behaviour.hang;
-import static dev.fanout.support.UpstreamStub.Behaviour.healthy;
-import static dev.fanout.support.UpstreamStub.Behaviour.malformed;
-import static dev.fanout.support.UpstreamStub.Behaviour.status;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.connectionReset;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.connectionResetOnce;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.hang;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.healthy;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.malformed;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.status;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,27 +22,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-import dev.fanout.support.InjectUpstreamStub;
+import dev.fanout.local.UpstreamStandIn.Behaviour;
+import dev.fanout.local.UpstreamStandIn;
+import dev.fanout.support.InjectUpstreamStandIn;
 import dev.fanout.support.ProfileWarmUp;
 import dev.fanout.support.TestUsers;
-import dev.fanout.support.UpstreamStub;
-import dev.fanout.support.UpstreamStub.Behaviour;
-import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.support.UpstreamStandInResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 
 @QuarkusTest
-@QuarkusTestResource(UpstreamStubResource.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
 class ProfileResourceTest {
 
     /** Generous: these are behavioural checks on a shared 2-core machine, not benchmarks. */
     private static final Duration MARGIN = Duration.ofMillis(450);
     private static final Duration UPSTREAM_DELAY = Duration.ofMillis(300);
 
-    @InjectUpstreamStub
-    UpstreamStub upstreams;
+    @InjectUpstreamStandIn
+    UpstreamStandIn upstreams;
 
     /** The timeouts these tests reason with, as application.properties sets them. */
     @Inject
@@ -183,8 +183,8 @@ class ProfileResourceTest {
         assertProblem(profile(Map.of()).then(), 502);
 
         await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
-            assertThat(upstreams.exchanges("orders")).hasSize(1).allMatch(UpstreamStub.Exchange::aborted);
-            assertThat(upstreams.exchanges("recommendations")).hasSize(1).allMatch(UpstreamStub.Exchange::aborted);
+            assertThat(upstreams.exchanges("orders")).hasSize(1).allMatch(UpstreamStandIn.Exchange::aborted);
+            assertThat(upstreams.exchanges("recommendations")).hasSize(1).allMatch(UpstreamStandIn.Exchange::aborted);
         });
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("aborted before they would have answered").isLessThan(slow);
     }

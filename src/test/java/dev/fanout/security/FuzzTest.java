@@ -36,7 +36,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import dev.fanout.support.ProblemAssertions;
-import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.support.UpstreamStandInResource;
 import dev.fanout.support.UsersTable;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -57,7 +57,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * writes only touch users this test created, so the fuzz never disturbs another test's rows.
  */
 @QuarkusTest
-@QuarkusTestResource(UpstreamStubResource.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
 class FuzzTest {
 
     static final int CASES = Integer.getInteger("fanout.fuzz.cases", 10_000);

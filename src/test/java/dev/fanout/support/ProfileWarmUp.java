@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
+import dev.fanout.local.UpstreamStandIn;
+
 /**
  * The first profiles of a fresh application pay class loading, JIT and new
  * connections, and can outlast recommendations' 400 ms on a busy two-core machine.
@@ -19,7 +21,7 @@ public final class ProfileWarmUp {
     private ProfileWarmUp() {
     }
 
-    public static void once(UpstreamStub upstreams) {
+    public static void once(UpstreamStandIn upstreams) {
         if (warm) {
             return;
         }

@@ -1,6 +1,6 @@
 package dev.fanout.sync;
 
-import static dev.fanout.support.UpstreamStub.Behaviour.status;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.status;
 import static dev.fanout.sync.SqsFixtures.FIFO;
 import static dev.fanout.sync.SqsFixtures.FIFO_USERS;
 import static dev.fanout.sync.SqsFixtures.GROUP_A_SECOND;
@@ -27,9 +27,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.fanout.support.InjectUpstreamStub;
-import dev.fanout.support.UpstreamStub;
-import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.local.UpstreamStandIn;
+import dev.fanout.support.InjectUpstreamStandIn;
+import dev.fanout.support.UpstreamStandInResource;
 import dev.fanout.support.UsersTable;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,7 +43,7 @@ import io.restassured.response.Response;
  * shifts them onto ids reserved for it, so that no other test's users are touched.
  */
 @QuarkusTest
-@QuarkusTestResource(UpstreamStubResource.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
 class SqsSyncTest {
 
     private static final int GROUP_A_SECOND_USER = 2;
@@ -53,8 +53,8 @@ class SqsSyncTest {
     @Inject
     ObjectMapper json;
 
-    @InjectUpstreamStub
-    UpstreamStub upstreams;
+    @InjectUpstreamStandIn
+    UpstreamStandIn upstreams;
 
     @BeforeEach
     void healthyUpstreams() {

@@ -1,6 +1,6 @@
 package dev.fanout.sync;
 
-import static dev.fanout.support.UpstreamStub.Behaviour.healthy;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.healthy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -12,9 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.fanout.concurrent.Deadline;
-import dev.fanout.support.InjectUpstreamStub;
-import dev.fanout.support.UpstreamStub;
-import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.local.UpstreamStandIn;
+import dev.fanout.support.InjectUpstreamStandIn;
+import dev.fanout.support.UpstreamStandInResource;
 import dev.fanout.support.UsersTable;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,7 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * directory calls is per batch, whatever its size. (The test thread may wait; no request does.)
  */
 @QuarkusTest
-@QuarkusTestResource(UpstreamStubResource.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
 class SyncProcessorTest {
 
     private static final int LARGE_BATCH = 200;
@@ -36,8 +36,8 @@ class SyncProcessorTest {
     @Inject
     SyncConfig config;
 
-    @InjectUpstreamStub
-    UpstreamStub upstreams;
+    @InjectUpstreamStandIn
+    UpstreamStandIn upstreams;
 
     @BeforeEach
     void healthyUpstreams() {
@@ -65,7 +65,7 @@ class SyncProcessorTest {
     @Test
     void aGroupStopsAtItsFirstFailureWhileOtherGroupsGoOn() {
         List<Long> ids = UsersTable.reserveIds(6);
-        upstreams.path("/directory/people/" + ids.get(1), UpstreamStub.Behaviour.status(500));
+        upstreams.path("/directory/people/" + ids.get(1), UpstreamStandIn.Behaviour.status(500));
         List<List<Long>> groups = List.of(ids.subList(0, 3), ids.subList(3, 6));
 
         List<List<ItemOutcome>> outcomes = processor.syncInOrder(groups, Deadline.after(config.batchDeadline()))

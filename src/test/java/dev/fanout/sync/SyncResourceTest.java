@@ -2,10 +2,10 @@ package dev.fanout.sync;
 
 import static dev.fanout.support.ProblemAssertions.assertNoInternals;
 import static dev.fanout.support.ProblemAssertions.assertProblem;
-import static dev.fanout.support.UpstreamStub.Behaviour.hang;
-import static dev.fanout.support.UpstreamStub.Behaviour.healthy;
-import static dev.fanout.support.UpstreamStub.Behaviour.json;
-import static dev.fanout.support.UpstreamStub.Behaviour.status;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.hang;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.healthy;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.json;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.status;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,10 +20,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.fanout.support.InjectUpstreamStub;
+import dev.fanout.local.UpstreamStandIn;
+import dev.fanout.support.InjectUpstreamStandIn;
 import dev.fanout.support.TestUsers;
-import dev.fanout.support.UpstreamStub;
-import dev.fanout.support.UpstreamStubResource;
+import dev.fanout.support.UpstreamStandInResource;
 import dev.fanout.support.UsersTable;
 import io.quarkus.test.common.QuarkusTestResource;
 import dev.fanout.users.UserLimits;
@@ -33,7 +33,7 @@ import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 
 @QuarkusTest
-@QuarkusTestResource(UpstreamStubResource.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
 class SyncResourceTest {
 
     /** Generous: behavioural checks on a shared 2-core machine, not benchmarks. */
@@ -45,8 +45,8 @@ class SyncResourceTest {
     private static final String FAILING_REASON_500 = "directory answered HTTP 500";
     private static final String ANOTHER_NAME = "Renamed Person";
 
-    @InjectUpstreamStub
-    UpstreamStub upstreams;
+    @InjectUpstreamStandIn
+    UpstreamStandIn upstreams;
 
     /** The limits and timeouts of application.properties (with the %test profile), read, not restated. */
     @Inject

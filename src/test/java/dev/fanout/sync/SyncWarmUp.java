@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
-import dev.fanout.support.UpstreamStub;
+import dev.fanout.local.UpstreamStandIn;
 import dev.fanout.support.UsersTable;
 import io.restassured.http.ContentType;
 
@@ -24,7 +24,7 @@ final class SyncWarmUp {
     private SyncWarmUp() {
     }
 
-    static void once(UpstreamStub upstreams) {
+    static void once(UpstreamStandIn upstreams) {
         if (warm) {
             return;
         }

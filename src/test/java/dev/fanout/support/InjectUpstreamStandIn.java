@@ -5,8 +5,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** Marks the test field that receives the running {@link UpstreamStub}. */
+import dev.fanout.local.UpstreamStandIn;
+
+/** Marks the test field that receives the running {@link UpstreamStandIn}. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
-public @interface InjectUpstreamStub {
+public @interface InjectUpstreamStandIn {
 }

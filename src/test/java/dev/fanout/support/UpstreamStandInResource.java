@@ -3,18 +3,19 @@ package dev.fanout.support;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.fanout.local.UpstreamStandIn;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** Starts the {@link UpstreamStub} before the application and points every REST client at it. */
-public class UpstreamStubResource implements QuarkusTestResourceLifecycleManager {
+/** Starts the {@link UpstreamStandIn} before the application and points every REST client at it. */
+public class UpstreamStandInResource implements QuarkusTestResourceLifecycleManager {
 
-    private UpstreamStub stub;
+    private UpstreamStandIn stub;
 
     @Override
     public Map<String, String> start() {
-        stub = UpstreamStub.start();
+        stub = UpstreamStandIn.start();
         Map<String, String> config = new HashMap<>();
-        for (String upstream : UpstreamStub.UPSTREAMS) {
+        for (String upstream : UpstreamStandIn.UPSTREAMS) {
             config.put("quarkus.rest-client." + upstream + ".url", stub.url(upstream));
         }
         return config;
@@ -22,7 +23,7 @@ public class UpstreamStubResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public void inject(TestInjector injector) {
-        injector.injectIntoFields(stub, new TestInjector.AnnotatedAndMatchesType(InjectUpstreamStub.class, UpstreamStub.class));
+        injector.injectIntoFields(stub, new TestInjector.AnnotatedAndMatchesType(InjectUpstreamStandIn.class, UpstreamStandIn.class));
     }
 
     @Override
