@@ -28,7 +28,13 @@ public final class Hedge {
         /** The second attempt was sent, and the first still answered first. */
         LOST,
         /** The delay passed, and the budget or the time left allowed no second attempt. */
-        DENIED
+        DENIED,
+        /**
+         * The second attempt was sent, and the call ended with no answer: both attempts failed,
+         * or the caller cancelled (its deadline passed) while both were pending. Without it a
+         * hedge sent into a hanging upstream would be counted nowhere.
+         */
+        UNANSWERED
     }
 
     private Hedge() {
@@ -48,6 +54,7 @@ public final class Hedge {
         private int running; // guarded by this
         private boolean hedged; // guarded by this
         private boolean ended; // guarded by this
+        private boolean answered; // guarded by this
         private Throwable firstFailure; // guarded by this
 
         private Run(Supplier<Uni<T>> attempt, BooleanSupplier mayHedge, Consumer<Outcome> outcomes,
@@ -111,6 +118,7 @@ public final class Hedge {
                     return;
                 }
                 ended = true;
+                answered = true;
                 outcome = !hedged ? null : index == 1 ? Outcome.WON : Outcome.LOST;
             }
             cancelAll(); // the other attempt's I/O is aborted
@@ -137,19 +145,26 @@ public final class Hedge {
             emitter.fail(firstFailure);
         }
 
+        /** Ends the run however it ends (answer, failure, cancellation): once per run it counts a hedge that got no answer. */
         private void cancelAll() {
             Cancellable[] toCancel;
+            boolean hedgeUnanswered;
             synchronized (this) {
                 ended = true;
                 if (timer != null) {
                     timer.cancel(false);
                 }
                 toCancel = attempts.clone();
+                hedgeUnanswered = hedged && !answered;
+                answered = true; // counted once, whichever way the run ends
             }
             for (Cancellable each : toCancel) {
                 if (each != null) {
                     each.cancel();
                 }
+            }
+            if (hedgeUnanswered) {
+                outcomes.accept(Outcome.UNANSWERED);
             }
         }
     }

@@ -11,7 +11,7 @@ public final class UpstreamMeters {
 
     /** Every call, by upstream and outcome ({@link UpstreamCalls}). */
     public static final String CALLS = "fanout.upstream.calls";
-    /** Hedged calls by outcome: won, lost (the second request was sent), denied (no budget or time for it). */
+    /** Hedged calls by outcome: won, lost, unanswered (the second request was sent), denied (no budget or time for it). */
     public static final String HEDGES = "fanout.upstream.hedges";
 
     @Produces

@@ -97,8 +97,9 @@ class HedgeTest {
     @Test
     void aFailedAttemptWaitsForTheOtherAndOnlyBothFailingFailsTheCall() {
         Attempts attempts = new Attempts();
+        List<Hedge.Outcome> outcomes = new ArrayList<>();
 
-        UniAssertSubscriber<String> call = Hedge.of(attempts::next, DELAY, () -> true, outcome -> { })
+        UniAssertSubscriber<String> call = Hedge.of(attempts::next, DELAY, () -> true, outcomes::add)
                 .subscribe().withSubscriber(UniAssertSubscriber.create());
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> attempts.count() == 2);
         attempts.started.get(0).fail(new IllegalStateException("first failed"));
@@ -106,17 +107,20 @@ class HedgeTest {
         attempts.started.get(1).fail(new IllegalStateException("second failed"));
 
         call.assertFailedWith(IllegalStateException.class, "first failed");
+        assertThat(outcomes).containsExactly(Hedge.Outcome.UNANSWERED);
     }
 
     @Test
-    void cancellingTheCallCancelsEveryAttempt() {
+    void cancellingTheCallCancelsEveryAttemptAndCountsTheHedgeUnanswered() {
         Attempts attempts = new Attempts();
+        List<Hedge.Outcome> outcomes = new ArrayList<>();
 
-        UniAssertSubscriber<String> call = Hedge.of(attempts::next, DELAY, () -> true, outcome -> { })
+        UniAssertSubscriber<String> call = Hedge.of(attempts::next, DELAY, () -> true, outcomes::add)
                 .subscribe().withSubscriber(UniAssertSubscriber.create());
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> attempts.count() == 2);
-        call.cancel();
+        call.cancel(); // the caller's deadline passed while both attempts hung
 
         assertThat(attempts.cancelled).allMatch(AtomicBoolean::get);
+        assertThat(outcomes).containsExactly(Hedge.Outcome.UNANSWERED);
     }
 }
