@@ -35,7 +35,7 @@ public class WaitTimes {
         return worst;
     }
 
-    /** One line's waits. */
+    /** One line's waits; {@link #line()} makes one that counts in {@link #standingNanos()}, {@code new} one that stands alone. */
     public static final class Line {
         private long windowStart = System.nanoTime(); // guarded by this
         private long windowLowest = Long.MAX_VALUE; // guarded by this
@@ -47,7 +47,8 @@ public class WaitTimes {
             windowLowest = Math.min(windowLowest, nanos);
         }
 
-        synchronized long standingNanos() {
+        /** This line's lowest wait of its last interval; 0 for a line that stayed empty for one. */
+        public synchronized long standingNanos() {
             roll(System.nanoTime());
             return standing;
         }

@@ -1,17 +1,23 @@
 package dev.fanout.http;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.fanout.concurrent.Permits;
 import dev.fanout.concurrent.WaitTimes;
 import dev.fanout.problem.Problem;
 import dev.fanout.problem.ProblemTypes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -30,6 +36,15 @@ import io.vertx.ext.web.RoutingContext;
  * timeouts); a concurrency or latency limit would read it as overload. And it needs no
  * estimate of capacity, which differs between two full cores and a Lambda's share of one.
  * Work already admitted keeps its deadline; what is refused is refused in microseconds.
+ * <p>
+ * Below that, the edge <em>waits</em> rather than refuses: at most {@code max-in-flight}
+ * API requests (128 per core by default) run at once, and the rest wait in arrival order,
+ * holding no thread, for as long as their deadline allows ({@link Permits}). Many clients in
+ * a closed loop (1,024 connections, say) then queue in front of the work instead of crowding
+ * the pools, where an event loop that falls behind holds every connection longer and the
+ * pools' lines grow until calls time out. That line reports to {@link WaitTimes} like any
+ * other, with its own bound: half the longest request deadline
+ * ({@code fanout.request.max-deadline}), since the whole request waits there, not one part.
  */
 @Singleton
 public class Admission {
@@ -38,7 +53,7 @@ public class Admission {
     private static final Problem LOOPS_BEHIND = new Problem(ProblemTypes.of("overloaded"), "Service Unavailable", 503,
             "This instance has more requests than its CPU can serve within their deadlines; retry shortly");
     private static final Problem LINE_STANDS = new Problem(ProblemTypes.of("overloaded"), "Service Unavailable", 503,
-            "This instance's requests wait in line longer than their deadlines allow; retry shortly");
+            "Requests wait in line here longer than their deadlines allow; retry shortly");
     private static final String OPERATIONS_PREFIX = "/q/";
     private static final String DEV_PREFIX = "/_dev/";
 
@@ -50,16 +65,25 @@ public class Admission {
     private final Counter shedForLine;
     private final WaitTimes lines;
     private final long maxWaitNanos;
+    /** Null when the edge does not cap the requests in flight (shedding off, or max-in-flight 0). */
+    private final Permits inFlight;
+    /** The edge's own line: bounded apart from the pools' lines, since the whole request waits there. */
+    private final WaitTimes.Line edgeLine = new WaitTimes.Line();
+    private final long maxEdgeWaitNanos;
     /** Measured from the end of start-up on: start-up itself keeps the loops busy, and is no overload. */
     private volatile EventLoopLag lag;
 
-    public Admission(AdmissionConfig config, Vertx vertx, MeterRegistry meters, WaitTimes lines) {
+    public Admission(AdmissionConfig config, RequestDeadlineConfig deadlines, Vertx vertx, MeterRegistry meters,
+            WaitTimes lines) {
         this.config = config;
         this.lines = lines;
         this.maxWaitNanos = config.maxWait().toNanos();
         this.vertx = vertx;
         this.enabled = config.enabled().orElse(System.getenv("AWS_LAMBDA_FUNCTION_NAME") == null);
         this.maxLagNanos = config.maxLag().toNanos();
+        int maxInFlight = config.maxInFlight().orElse(128 * Runtime.getRuntime().availableProcessors());
+        this.inFlight = enabled && maxInFlight > 0 ? new Permits(maxInFlight, Integer.MAX_VALUE, edgeLine) : null;
+        this.maxEdgeWaitNanos = deadlines.maxDeadline().toNanos() / 2;
         this.shedForLag = shedCounter(meters, "event-loop-lag");
         this.shedForLine = shedCounter(meters, "line-wait");
         LOG.debugf("Load shedding %s", enabled ? "on, above " + config.maxLag().toMillis() + " ms of event-loop lag" : "off");
@@ -80,12 +104,92 @@ public class Admission {
 
     void admitOrShed(RoutingContext context) {
         EventLoopLag lag = this.lag;
-        Problem refusal = lag == null ? null : overload(lag);
-        if (refusal == null || isOperations(context.request().path())) {
+        if (isOperations(context.request().path())) {
             context.next();
             return;
         }
-        (refusal == LOOPS_BEHIND ? shedForLag : shedForLine).increment();
+        Problem refusal = lag == null ? null : overload(lag);
+        if (refusal != null) {
+            (refusal == LOOPS_BEHIND ? shedForLag : shedForLine).increment();
+            refuse(context, refusal);
+        } else if (inFlight == null) {
+            context.next();
+        } else {
+            waitForATurn(context);
+        }
+    }
+
+    /**
+     * Runs the rest of the request once fewer than {@code max-in-flight} are running, on the
+     * request's own event loop; the turn is given back when the exchange ends (answered, or its
+     * connection gone). A request whose deadline passes in line never started: 503, retry.
+     */
+    private void waitForATurn(RoutingContext context) {
+        long remainingMillis = RequestBudget.of(context).deadline().remaining().toMillis();
+        if (remainingMillis < 1) {
+            refuseUnserved(context);
+            return;
+        }
+        new Turn(context, vertx.getOrCreateContext()).await(remainingMillis);
+    }
+
+    /**
+     * One request's wait for its turn, which ends exactly once: the turn comes, or its deadline
+     * passes first. The deadline is a Vert.x timer on the request's own event loop, not a Mutiny
+     * timeout: a thousand waiters then cost a thousand timer entries, and no thread hops.
+     */
+    private final class Turn {
+        private final RoutingContext routing;
+        private final Context requestContext;
+        private final AtomicBoolean settled = new AtomicBoolean();
+        private volatile long timer;
+        private volatile Cancellable waiting;
+
+        Turn(RoutingContext routing, Context requestContext) {
+            this.routing = routing;
+            this.requestContext = requestContext;
+        }
+
+        void await(long remainingMillis) {
+            routing.request().pause(); // a body that arrives meanwhile is kept for the resource
+            timer = vertx.setTimer(remainingMillis, fired -> deadlinePassed());
+            waiting = inFlight.runUntilReleased(turnGivenBack -> {
+                if (settled.compareAndSet(false, true)) {
+                    requestContext.runOnContext(ignored -> start(turnGivenBack));
+                } else {
+                    turnGivenBack.run(); // the deadline passed as the turn came: pass it on
+                }
+                return Uni.createFrom().voidItem();
+            }).subscribe().with(ignored -> {
+            }, failure -> requestContext.runOnContext(ignored -> deadlinePassed()));
+        }
+
+        private void start(Runnable turnGivenBack) {
+            vertx.cancelTimer(timer);
+            routing.addEndHandler(ended -> turnGivenBack.run());
+            routing.request().resume();
+            routing.next();
+        }
+
+        private void deadlinePassed() {
+            if (!settled.compareAndSet(false, true)) {
+                return;
+            }
+            Cancellable line = waiting;
+            if (line != null) {
+                line.cancel(); // leaves the line and frees its place
+            }
+            routing.request().resume();
+            refuseUnserved(routing);
+        }
+    }
+
+    private void refuseUnserved(RoutingContext context) {
+        shedForLine.increment();
+        refuse(context, LINE_STANDS);
+    }
+
+    private static void refuse(RoutingContext context, Problem refusal) {
         // A bodiless request keeps its connection: closing it would make the client's retry pay a handshake.
         boolean hasBody = context.request().headers().contains(HttpHeaders.CONTENT_LENGTH)
                 || context.request().headers().contains(HttpHeaders.TRANSFER_ENCODING);
@@ -105,7 +209,7 @@ public class Admission {
         if (lag.standingNanos() > maxLagNanos) {
             return LOOPS_BEHIND;
         }
-        return lines.standingNanos() > maxWaitNanos ? LINE_STANDS : null;
+        return lines.standingNanos() > maxWaitNanos || edgeLine.standingNanos() > maxEdgeWaitNanos ? LINE_STANDS : null;
     }
 
     /** Health, metrics and the dev-mode simulators (which are this instance's own upstreams) are never shed. */

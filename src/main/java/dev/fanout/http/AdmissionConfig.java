@@ -2,6 +2,7 @@ package dev.fanout.http;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 
@@ -31,4 +32,11 @@ public interface AdmissionConfig {
 
     /** The window over which the lowest lag counts: a pause shorter than this never sheds. */
     Duration interval();
+
+    /**
+     * How many API requests run at once; the rest wait at the edge, within their deadlines.
+     * By default 128 per core (256 on two cores, the concurrency at which this instance served
+     * its most with no refusal: README, Performance); 0 for no cap. Off with shedding itself.
+     */
+    OptionalInt maxInFlight();
 }

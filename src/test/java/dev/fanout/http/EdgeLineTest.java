@@ -1,0 +1,107 @@
+package dev.fanout.http;
+
+import static dev.fanout.local.UpstreamStandIn.Behaviour.hang;
+import static dev.fanout.local.UpstreamStandIn.Behaviour.healthy;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.fanout.local.UpstreamStandIn;
+import dev.fanout.support.Burst;
+import dev.fanout.support.InjectUpstreamStandIn;
+import dev.fanout.support.ProblemAssertions;
+import dev.fanout.support.TestUsers;
+import dev.fanout.support.UpstreamStandInResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The edge waits instead of refusing: past {@code max-in-flight} requests, the rest wait
+ * their turn within their deadlines, and only one whose deadline passes in line is refused
+ * (503, Retry-After). Against the real stand-in, whose counts say how many profiles ran at once.
+ */
+@QuarkusTest
+@TestProfile(EdgeLineTest.TwoAtATime.class)
+@QuarkusTestResource(UpstreamStandInResource.class)
+class EdgeLineTest {
+
+    private static final int MAX_IN_FLIGHT = 2;
+    /** Four rounds of two: the last waits about three rounds, well inside billing's timeout and the deadline. */
+    private static final int PROFILES = 8;
+    private static final Duration BILLING_LATENCY = Duration.ofMillis(150);
+
+    public static class TwoAtATime implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // Shedding on, but neither lag nor the pools' lines may refuse here: only the edge's own line acts.
+            return Map.of("fanout.http.admission.enabled", "true",
+                    "fanout.http.admission.max-in-flight", String.valueOf(MAX_IN_FLIGHT),
+                    "fanout.http.admission.max-lag", "PT10S",
+                    "fanout.http.admission.max-wait", "PT10S");
+        }
+    }
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @InjectUpstreamStandIn
+    UpstreamStandIn upstreams;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @AfterEach
+    void healthyAgain() {
+        upstreams.reset();
+    }
+
+    @Test
+    void moreRequestsThanMayRunAtOnceWaitTheirTurnAndAllAnswer200() throws Exception {
+        URI profile = root.toURI().resolve("/users/" + TestUsers.create() + "/profile");
+        upstreams.upstream("billing", healthy().after(BILLING_LATENCY));
+
+        List<HttpResponse<String>> answers = Burst.of(PROFILES, () -> HttpRequest.newBuilder(profile).build());
+
+        assertThat(answers).as(Burst.problemsOf(answers)).allSatisfy(answer -> assertThat(answer.statusCode()).isEqualTo(200));
+        assertThat(upstreams.maxInFlight("billing")).as("profiles running at once, as billing saw them")
+                .isLessThanOrEqualTo(MAX_IN_FLIGHT);
+    }
+
+    @Test
+    void aRequestWhoseDeadlinePassesInLineIsRefused503WithRetryAfter() throws Exception {
+        URI profile = root.toURI().resolve("/users/" + TestUsers.create() + "/profile");
+        upstreams.upstream("billing", hang()); // the two turns stay taken until billing's timeout
+        List<CompletableFuture<HttpResponse<String>>> holding = List.of(send(profile, null), send(profile, null));
+        Thread.sleep(200); // both are past the edge and waiting on billing
+
+        HttpResponse<String> late = send(profile, "300").join();
+
+        assertThat(late.statusCode()).as(late.body()).isEqualTo(503);
+        assertThat(late.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(late.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(late.body()).contains("\"status\":503").contains("overloaded").contains("wait in line");
+        ProblemAssertions.assertNoInternals(late.body());
+        holding.forEach(CompletableFuture::join);
+    }
+
+    private static CompletableFuture<HttpResponse<String>> send(URI profile, String requestTimeoutMs) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(profile);
+        if (requestTimeoutMs != null) {
+            request.header("Request-Timeout", requestTimeoutMs);
+        }
+        return CLIENT.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
