@@ -39,12 +39,14 @@ import io.vertx.ext.web.RoutingContext;
  * <p>
  * Below that, the edge <em>waits</em> rather than refuses: at most {@code max-in-flight}
  * API requests (128 per core by default) run at once, and the rest wait in arrival order,
- * holding no thread, for as long as their deadline allows ({@link Permits}). Many clients in
- * a closed loop (1,024 connections, say) then queue in front of the work instead of crowding
- * the pools, where an event loop that falls behind holds every connection longer and the
- * pools' lines grow until calls time out. That line reports to {@link WaitTimes} like any
- * other, with its own bound: half the longest request deadline
- * ({@code fanout.request.max-deadline}), since the whole request waits there, not one part.
+ * holding no thread ({@link Permits}). Many clients in a closed loop (1,024 connections, say)
+ * then queue in front of the work instead of crowding the pools, where an event loop that
+ * falls behind holds every connection longer and the pools' lines grow until calls time out.
+ * A request may wait there until half the longest deadline ({@code fanout.request.max-deadline})
+ * is left, the time a profile's required parts may take, and is refused (503) when its turn
+ * has not come by then, since work started later could only end in a 504. The edge line is
+ * bounded apart from the pools': while its lowest wait stands above three quarters of that,
+ * new arrivals are shed at once.
  */
 @Singleton
 public class Admission {
@@ -69,7 +71,14 @@ public class Admission {
     private final Permits inFlight;
     /** The edge's own line: bounded apart from the pools' lines, since the whole request waits there. */
     private final WaitTimes.Line edgeLine = new WaitTimes.Line();
+    /** The longest a request may wait at the edge: half the longest deadline (then it is refused). */
     private final long maxEdgeWaitNanos;
+    /**
+     * New arrivals are shed while the edge line's lowest wait stands above three quarters of
+     * that: the line is then growing toward its limit, and a refusal now is fast, where one at
+     * the limit comes only after the whole wait.
+     */
+    private final long edgeSheddingNanos;
     /** Measured from the end of start-up on: start-up itself keeps the loops busy, and is no overload. */
     private volatile EventLoopLag lag;
 
@@ -84,6 +93,7 @@ public class Admission {
         int maxInFlight = config.maxInFlight().orElse(128 * Runtime.getRuntime().availableProcessors());
         this.inFlight = enabled && maxInFlight > 0 ? new Permits(maxInFlight, Integer.MAX_VALUE, edgeLine) : null;
         this.maxEdgeWaitNanos = deadlines.maxDeadline().toNanos() / 2;
+        this.edgeSheddingNanos = maxEdgeWaitNanos / 4 * 3;
         this.shedForLag = shedCounter(meters, "event-loop-lag");
         this.shedForLine = shedCounter(meters, "line-wait");
         LOG.debugf("Load shedding %s", enabled ? "on, above " + config.maxLag().toMillis() + " ms of event-loop lag" : "off");
@@ -122,7 +132,8 @@ public class Admission {
     /**
      * Runs the rest of the request once fewer than {@code max-in-flight} are running, on the
      * request's own event loop; the turn is given back when the exchange ends (answered, or its
-     * connection gone). A request whose deadline passes in line never started: 503, retry.
+     * connection gone). A request that would have too little of its deadline left never starts:
+     * 503, retry.
      */
     private void waitForATurn(RoutingContext context) {
         long remainingMillis = RequestBudget.of(context).deadline().remaining().toMillis();
@@ -130,12 +141,17 @@ public class Admission {
             refuseUnserved(context);
             return;
         }
-        new Turn(context, vertx.getOrCreateContext()).await(remainingMillis);
+        // It may wait only as long as leaves it the time a profile needs (its required parts'
+        // timeouts are 1 s of a 2 s deadline): a turn that came later would start work that can
+        // only end in a 504, and that wasted work is what collapses goodput under overload. A
+        // request with less than that left runs only if a turn is free at once.
+        long mayWaitMillis = Math.max(1, remainingMillis - maxEdgeWaitNanos / 1_000_000);
+        new Turn(context, vertx.getOrCreateContext()).await(mayWaitMillis);
     }
 
     /**
-     * One request's wait for its turn, which ends exactly once: the turn comes, or its deadline
-     * passes first. The deadline is a Vert.x timer on the request's own event loop, not a Mutiny
+     * One request's wait for its turn, which ends exactly once: the turn comes, or the time it
+     * may wait passes first. The deadline is a Vert.x timer on the request's own event loop, not a Mutiny
      * timeout: a thousand waiters then cost a thousand timer entries, and no thread hops.
      */
     private final class Turn {
@@ -150,9 +166,9 @@ public class Admission {
             this.requestContext = requestContext;
         }
 
-        void await(long remainingMillis) {
+        void await(long mayWaitMillis) {
             routing.request().pause(); // a body that arrives meanwhile is kept for the resource
-            timer = vertx.setTimer(remainingMillis, fired -> deadlinePassed());
+            timer = vertx.setTimer(mayWaitMillis, fired -> deadlinePassed());
             waiting = inFlight.runUntilReleased(turnGivenBack -> {
                 if (settled.compareAndSet(false, true)) {
                     requestContext.runOnContext(ignored -> start(turnGivenBack));
@@ -209,7 +225,7 @@ public class Admission {
         if (lag.standingNanos() > maxLagNanos) {
             return LOOPS_BEHIND;
         }
-        return lines.standingNanos() > maxWaitNanos || edgeLine.standingNanos() > maxEdgeWaitNanos ? LINE_STANDS : null;
+        return lines.standingNanos() > maxWaitNanos || edgeLine.standingNanos() > edgeSheddingNanos ? LINE_STANDS : null;
     }
 
     /** Health, metrics and the dev-mode simulators (which are this instance's own upstreams) are never shed. */
