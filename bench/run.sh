@@ -15,6 +15,7 @@
 #   bench/run.sh --only fanout        # one stack only (fanout | asyncio)
 #   bench/run.sh --repeats 5 --connections 256 --duration 60 --stub-latency-ms 20 --heap 192m --db-pool 64 --upstream-pool 256
 #   bench/run.sh --jfr 256            # also records a JFR profile of Fanout's first run at 256 connections
+#   bench/run.sh --stub-set '{"orders":{"latencyMs":20,"tail":"0.01:500"}}'   # per-upstream stand-in behaviours (a heavy tail, say)
 #
 # Only loopback targets; every load run is bounded in time. See bench/README.md.
 set -euo pipefail
@@ -26,6 +27,7 @@ CONNECTIONS="64 256 1024"
 DURATION=30          # seconds measured per connection count
 WARMUP=30            # seconds of unmeasured load at 256 connections after start (JIT)
 STUB_LATENCY_MS=20
+STUB_SET=""           # --stub-set: UpstreamStandIn behaviours per upstream (JSON), over the fixed latency
 STUB_CHECK=10        # seconds per connection count, the stub alone
 BASELINE_SECONDS=10
 HEAP=192m            # -Xms = -Xmx: the heap is stated, not left to ergonomics (see bench/README.md)
@@ -56,6 +58,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION="$2"; shift ;;
     --warmup) WARMUP="$2"; shift ;;
     --stub-latency-ms) STUB_LATENCY_MS="$2"; shift ;;
+    --stub-set) STUB_SET="$2"; shift ;;
     --heap) HEAP="$2"; shift ;;
     --db-pool) DB_POOL="$2"; shift ;;
     --upstream-pool) UPSTREAM_POOL="$2"; shift ;;
@@ -221,7 +224,7 @@ PSQL_CONN="host=127.0.0.1 port=$PG_PORT user=$DB_USER dbname=$DB"
 STUB_PORT=$(free_port)
 log "starting the upstream stand-in on 127.0.0.1:$STUB_PORT, ${STUB_LATENCY_MS} ms fixed latency"
 java -Xms64m -Xmx64m -XX:+UseSerialGC -cp "$LIB/*" "$ROOT/src/main/java/dev/fanout/local/UpstreamStandIn.java" --port "$STUB_PORT" --latency-ms "$STUB_LATENCY_MS" \
-  >"$WORK/stub.log" 2>&1 &
+  ${STUB_SET:+--set "$STUB_SET"} >"$WORK/stub.log" 2>&1 &
 STUB_PID=$!
 for _ in $(seq 1 300); do grep -q listening "$WORK/stub.log" && break; sleep 0.1; done
 grep -q listening "$WORK/stub.log" || { cat "$WORK/stub.log" >&2; exit 1; }
