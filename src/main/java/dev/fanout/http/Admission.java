@@ -182,6 +182,12 @@ public class Admission {
 
         private void start(Runnable turnGivenBack) {
             vertx.cancelTimer(timer);
+            if (routing.response().closed() || routing.response().ended()) {
+                // The client left while it waited. Vert.x calls end handlers only for a close it
+                // sees after they are added, so this turn would never come back: pass it on now.
+                turnGivenBack.run();
+                return;
+            }
             routing.addEndHandler(ended -> turnGivenBack.run());
             routing.request().resume();
             routing.next();

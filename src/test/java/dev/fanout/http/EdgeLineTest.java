@@ -4,11 +4,13 @@ import static dev.fanout.local.UpstreamStandIn.Behaviour.hang;
 import static dev.fanout.local.UpstreamStandIn.Behaviour.healthy;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +97,28 @@ class EdgeLineTest {
         assertThat(late.body()).contains("\"status\":503").contains("overloaded").contains("wait in line");
         ProblemAssertions.assertNoInternals(late.body());
         holding.forEach(CompletableFuture::join);
+    }
+
+    @Test
+    void aClientThatLeavesWhileWaitingGivesItsTurnBack() throws Exception {
+        URI profile = root.toURI().resolve("/users/" + TestUsers.create() + "/profile");
+        upstreams.upstream("billing", hang());
+        List<CompletableFuture<HttpResponse<String>>> holding = List.of(send(profile, null), send(profile, null));
+        Thread.sleep(200);
+        try (Socket leaving = new Socket("localhost", root.getPort())) {
+            leaving.getOutputStream().write(("GET " + profile.getPath() + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(200); // in line behind the two, then gone
+        }
+        holding.forEach(CompletableFuture::join); // billing's timeout ends them; the leaver's turn comes and must return
+
+        upstreams.reset();
+        upstreams.upstream("billing", healthy().after(BILLING_LATENCY));
+        List<HttpResponse<String>> answers = Burst.of(MAX_IN_FLIGHT, () -> HttpRequest.newBuilder(profile).build());
+
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.statusCode()).isEqualTo(200));
+        assertThat(upstreams.maxInFlight("billing")).as("both turns are free again: the two ran at once")
+                .isEqualTo(MAX_IN_FLIGHT);
     }
 
     private static CompletableFuture<HttpResponse<String>> send(URI profile, String requestTimeoutMs) {
