@@ -1,5 +1,6 @@
 package dev.fanout.http;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
@@ -71,8 +72,8 @@ public class Admission {
     private final Permits inFlight;
     /** The edge's own line: bounded apart from the pools' lines, since the whole request waits there. */
     private final WaitTimes.Line edgeLine = new WaitTimes.Line();
-    /** The longest a request may wait at the edge: half the longest deadline (then it is refused). */
-    private final long maxEdgeWaitNanos;
+    /** What a request must still have of its deadline when its turn comes: half the longest deadline. */
+    private final long minLeftAtTurnMillis;
     /**
      * New arrivals are shed while the edge line's lowest wait stands above three quarters of
      * that: the line is then growing toward its limit, and a refusal now is fast, where one at
@@ -92,8 +93,8 @@ public class Admission {
         this.maxLagNanos = config.maxLag().toNanos();
         int maxInFlight = config.maxInFlight().orElse(128 * Runtime.getRuntime().availableProcessors());
         this.inFlight = enabled && maxInFlight > 0 ? new Permits(maxInFlight, Integer.MAX_VALUE, edgeLine) : null;
-        this.maxEdgeWaitNanos = deadlines.maxDeadline().toNanos() / 2;
-        this.edgeSheddingNanos = maxEdgeWaitNanos / 4 * 3;
+        this.minLeftAtTurnMillis = deadlines.maxDeadline().toMillis() / 2;
+        this.edgeSheddingNanos = TimeUnit.MILLISECONDS.toNanos(minLeftAtTurnMillis) / 4 * 3;
         this.shedForLag = shedCounter(meters, "event-loop-lag");
         this.shedForLine = shedCounter(meters, "line-wait");
         LOG.debugf("Load shedding %s", enabled ? "on, above " + config.maxLag().toMillis() + " ms of event-loop lag" : "off");
@@ -145,7 +146,7 @@ public class Admission {
         // timeouts are 1 s of a 2 s deadline): a turn that came later would start work that can
         // only end in a 504, and that wasted work is what collapses goodput under overload. A
         // request with less than that left runs only if a turn is free at once.
-        long mayWaitMillis = Math.max(1, remainingMillis - maxEdgeWaitNanos / 1_000_000);
+        long mayWaitMillis = Math.max(1, remainingMillis - minLeftAtTurnMillis);
         new Turn(context, vertx.getOrCreateContext()).await(mayWaitMillis);
     }
 
