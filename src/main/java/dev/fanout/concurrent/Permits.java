@@ -34,6 +34,9 @@ public final class Permits {
     private final WaitTimes.Line waitTimes;
     private final ArrayDeque<Ticket<?>> waiting = new ArrayDeque<>(); // guarded by this
     private int available; // guarded by this
+    /** When the line's last turns were given, oldest first from {@code turnsRecorded % length}; this spell of waiting only. */
+    private final long[] recentTurns = new long[16]; // guarded by this
+    private long turnsRecorded; // guarded by this
 
     /** Permits with a line of waiters of any length. */
     public Permits(int size) {
@@ -83,6 +86,27 @@ public final class Permits {
         return waiting.size();
     }
 
+    /**
+     * The mean time between the last turns (up to 16) that the line gave, since it last formed;
+     * 0 until it has given two. While someone waits, every permit is taken, so this is how fast
+     * the work holding them ends: a waiter with {@code n} ahead of it waits about {@code n} times this.
+     */
+    public synchronized long turnIntervalNanos() {
+        int known = (int) Math.min(turnsRecorded, recentTurns.length);
+        if (known < 2) {
+            return 0;
+        }
+        long newest = recentTurns[(int) ((turnsRecorded - 1) % recentTurns.length)];
+        long oldest = recentTurns[(int) ((turnsRecorded - known) % recentTurns.length)];
+        return (newest - oldest) / (known - 1);
+    }
+
+    /** How long the first caller in line has waited so far; 0 when nobody waits. */
+    public synchronized long oldestWaitNanos() {
+        Ticket<?> first = waiting.peekFirst();
+        return first == null ? 0 : System.nanoTime() - first.queuedAt;
+    }
+
     private <T> Uni<T> enqueue(Function<Runnable, Uni<T>> work, boolean workReleases) {
         return Uni.createFrom().emitter(emitter -> {
             Ticket<T> ticket = new Ticket<>(work, workReleases, emitter);
@@ -106,6 +130,9 @@ public final class Permits {
         if (waiting.size() >= maxWaiting) {
             return Admission.REFUSED;
         }
+        if (waiting.isEmpty()) {
+            turnsRecorded = 0; // a new spell of waiting: the last one's pace says nothing of this one's
+        }
         waiting.addLast(ticket);
         return Admission.QUEUED;
     }
@@ -126,6 +153,7 @@ public final class Permits {
                 available++;
                 return;
             }
+            recentTurns[(int) (turnsRecorded++ % recentTurns.length)] = System.nanoTime();
         }
         next.start();
     }

@@ -46,8 +46,14 @@ import io.vertx.ext.web.RoutingContext;
  * A request may wait there until half the longest deadline ({@code fanout.request.max-deadline})
  * is left, the time a profile's required parts may take, and is refused (503) when its turn
  * has not come by then, since work started later could only end in a 504. The edge line is
- * bounded apart from the pools': while its lowest wait stands above three quarters of that,
- * new arrivals are shed at once.
+ * bounded apart from the pools', by the wait an arrival would face: the waiters ahead of it
+ * times the recent interval between turns, or the oldest waiter's wait so far if that is
+ * longer (turns that stopped coming). While that is above three quarters of the time a waiter
+ * may wait, new arrivals are shed at once: what the line cannot serve in time is refused on
+ * arrival, fast, instead of after a whole wait. (Not the oldest wait alone: under twice the
+ * load it can serve, a line grows twice as fast as it drains, and an arrival waits twice as
+ * long as the oldest has. The pools' lines use the lowest wait of an interval, which lags by
+ * that interval: there, a wait is part of work already admitted.)
  */
 @Singleton
 public class Admission {
@@ -70,16 +76,15 @@ public class Admission {
     private final long maxWaitNanos;
     /** Null when the edge does not cap the requests in flight (shedding off, or max-in-flight 0). */
     private final Permits inFlight;
-    /** The edge's own line: bounded apart from the pools' lines, since the whole request waits there. */
-    private final WaitTimes.Line edgeLine = new WaitTimes.Line();
     /** What a request must still have of its deadline when its turn comes: half the longest deadline. */
     private final long minLeftAtTurnMillis;
     /**
-     * New arrivals are shed while the edge line's lowest wait stands above three quarters of
-     * that: the line is then growing toward its limit, and a refusal now is fast, where one at
-     * the limit comes only after the whole wait.
+     * New arrivals are shed while the wait they would face in the edge line is above three
+     * quarters of the longest wait: a refusal now is fast, where one at the limit comes only
+     * after the whole wait.
      */
     private final long edgeSheddingNanos;
+
     /** Measured from the end of start-up on: start-up itself keeps the loops busy, and is no overload. */
     private volatile EventLoopLag lag;
 
@@ -92,9 +97,10 @@ public class Admission {
         this.enabled = config.enabled().orElse(System.getenv("AWS_LAMBDA_FUNCTION_NAME") == null);
         this.maxLagNanos = config.maxLag().toNanos();
         int maxInFlight = config.maxInFlight().orElse(128 * Runtime.getRuntime().availableProcessors());
-        this.inFlight = enabled && maxInFlight > 0 ? new Permits(maxInFlight, Integer.MAX_VALUE, edgeLine) : null;
+        this.inFlight = enabled && maxInFlight > 0 ? new Permits(maxInFlight) : null;
         this.minLeftAtTurnMillis = deadlines.maxDeadline().toMillis() / 2;
-        this.edgeSheddingNanos = TimeUnit.MILLISECONDS.toNanos(minLeftAtTurnMillis) / 4 * 3;
+        long longestWaitMillis = deadlines.maxDeadline().toMillis() - minLeftAtTurnMillis;
+        this.edgeSheddingNanos = TimeUnit.MILLISECONDS.toNanos(longestWaitMillis) / 4 * 3;
         this.shedForLag = shedCounter(meters, "event-loop-lag");
         this.shedForLine = shedCounter(meters, "line-wait");
         LOG.debugf("Load shedding %s", enabled ? "on, above " + config.maxLag().toMillis() + " ms of event-loop lag" : "off");
@@ -232,7 +238,18 @@ public class Admission {
         if (lag.standingNanos() > maxLagNanos) {
             return LOOPS_BEHIND;
         }
-        return lines.standingNanos() > maxWaitNanos || edgeLine.standingNanos() > edgeSheddingNanos ? LINE_STANDS : null;
+        if (lines.standingNanos() > maxWaitNanos) {
+            return LINE_STANDS;
+        }
+        return inFlight != null && waitOfAnArrivalNanos(inFlight) > edgeSheddingNanos ? LINE_STANDS : null;
+    }
+
+    private long waitOfAnArrivalNanos(Permits edge) {
+        int ahead = edge.waiting();
+        if (ahead == 0) {
+            return 0;
+        }
+        return Math.max(ahead * edge.turnIntervalNanos(), edge.oldestWaitNanos());
     }
 
     /** Health, metrics and the dev-mode simulators (which are this instance's own upstreams) are never shed. */

@@ -53,6 +53,30 @@ class PermitsTest {
     }
 
     @Test
+    void theLineKnowsItsOldestWaitAndItsPaceOnlyForTheCurrentSpellOfWaiting() throws InterruptedException {
+        Permits permits = new Permits(1);
+        PendingWork work = new PendingWork();
+        assertThat(permits.oldestWaitNanos()).as("nobody waits").isZero();
+        for (int i = 0; i < 4; i++) {
+            permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+        }
+        Thread.sleep(5);
+        assertThat(permits.oldestWaitNanos()).as("three wait behind the one running").isGreaterThanOrEqualTo(5_000_000);
+        assertThat(permits.turnIntervalNanos()).as("no turn given yet: pace unknown").isZero();
+
+        work.started.get(0).complete("1");
+        Thread.sleep(5);
+        work.started.get(1).complete("2");
+        assertThat(permits.turnIntervalNanos()).as("two turns about 5 ms apart").isGreaterThanOrEqualTo(5_000_000);
+
+        work.started.get(2).complete("3");
+        work.started.get(3).complete("4"); // the line is empty, the permit free
+        permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+        permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create()); // a new line forms
+        assertThat(permits.turnIntervalNanos()).as("the last spell's pace is forgotten").isZero();
+    }
+
+    @Test
     void aCallerCancelledWhileWaitingLeavesTheQueueAndNeverRuns() {
         Permits permits = new Permits(1);
         PendingWork work = new PendingWork();

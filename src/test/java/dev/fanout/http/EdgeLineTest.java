@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +35,8 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * The edge waits instead of refusing: past {@code max-in-flight} requests, the rest wait
  * their turn within their deadlines, and only one whose deadline passes in line is refused
- * (503, Retry-After). Against the real stand-in, whose counts say how many profiles ran at once.
+ * (503, Retry-After); behind a line whose oldest waiter is near that point, an arrival is
+ * refused at once. Against the real stand-in, whose counts say how many profiles ran at once.
  */
 @QuarkusTest
 @TestProfile(EdgeLineTest.TwoAtATime.class)
@@ -50,10 +52,14 @@ class EdgeLineTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             // Shedding on, but neither lag nor the pools' lines may refuse here: only the edge's own line acts.
+            // A 4 s deadline lets a request wait 2 s in line, and billing's 3 s timeout keeps a hanging
+            // call's turn longer than that, so that a line can grow old in these tests.
             return Map.of("fanout.http.admission.enabled", "true",
                     "fanout.http.admission.max-in-flight", String.valueOf(MAX_IN_FLIGHT),
                     "fanout.http.admission.max-lag", "PT10S",
-                    "fanout.http.admission.max-wait", "PT10S");
+                    "fanout.http.admission.max-wait", "PT10S",
+                    "fanout.request.max-deadline", "PT4S",
+                    "fanout.profile.billing.timeout", "PT3S");
         }
     }
 
@@ -97,6 +103,46 @@ class EdgeLineTest {
         assertThat(late.body()).contains("\"status\":503").contains("overloaded").contains("wait in line");
         ProblemAssertions.assertNoInternals(late.body());
         holding.forEach(CompletableFuture::join);
+    }
+
+    @Test
+    void anArrivalBehindALineTooOldToBeServedInTimeIsRefusedAtOnce() throws Exception {
+        URI profile = root.toURI().resolve("/users/" + TestUsers.create() + "/profile");
+        upstreams.upstream("billing", hang());
+        List<CompletableFuture<HttpResponse<String>>> holding = List.of(send(profile, null), send(profile, null));
+        Thread.sleep(200);
+        CompletableFuture<HttpResponse<String>> waiting = send(profile, null); // may wait 2 s: shed above 1.5 s
+        Thread.sleep(1_750);
+
+        HttpResponse<String> arrival = send(profile, null).join();
+
+        assertThat(waiting).as("the one in line is still waiting: the arrival was refused without a wait of its own")
+                .isNotDone();
+        assertThat(arrival.statusCode()).as(arrival.body()).isEqualTo(503);
+        assertThat(arrival.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(arrival.body()).contains("overloaded").contains("wait in line");
+        assertThat(waiting.join().statusCode()).as("its own wait ran out before a turn came").isEqualTo(503);
+        holding.forEach(CompletableFuture::join);
+    }
+
+    @Test
+    void anArrivalBehindALineThatDrainsTooSlowlyIsRefusedAtOnce() throws Exception {
+        URI profile = root.toURI().resolve("/users/" + TestUsers.create() + "/profile");
+        upstreams.upstream("billing", healthy().after(BILLING_LATENCY)); // two turns: about 13 a second
+        List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            burst.add(send(profile, null));
+        }
+        Thread.sleep(500); // the oldest waiter has waited 0.5 s, far from 1.5 s; the 30-odd ahead need over 2 s
+
+        HttpResponse<String> arrival = send(profile, null).join();
+
+        assertThat(burst).as("the burst is still being served").anySatisfy(answer -> assertThat(answer).isNotDone());
+        assertThat(arrival.statusCode()).as(arrival.body()).isEqualTo(503);
+        assertThat(arrival.body()).contains("overloaded").contains("wait in line");
+        assertThat(burst.get(0).join().statusCode()).isEqualTo(200);
+        burst.forEach(CompletableFuture::join);
+        assertThat(upstreams.maxInFlight("billing")).isLessThanOrEqualTo(MAX_IN_FLIGHT);
     }
 
     @Test
