@@ -13,7 +13,7 @@
 #   bench/run.sh                      # both stacks, 64, 256 and 1024 connections, 30 s each, 3 times
 #   bench/run.sh --smoke              # a few minutes, tiny, asserts only that it works
 #   bench/run.sh --only fanout        # one stack only (fanout | asyncio)
-#   bench/run.sh --repeats 5 --connections 256 --duration 60 --stub-latency-ms 20 --heap 192m --db-pool 64 --upstream-pool 256
+#   bench/run.sh --repeats 5 --connections 256 --duration 60 --stub-latency-ms 20 --heap 192m --young 112m --db-pool 64 --upstream-pool 256
 #   bench/run.sh --jfr 256            # also records a JFR profile of Fanout's first run at 256 connections
 #   bench/run.sh --stub-set '{"orders":{"latencyMs":20,"tail":"0.01:500"}}'   # per-upstream stand-in behaviours (a heavy tail, say)
 #
@@ -26,11 +26,13 @@ BENCH="$ROOT/bench"
 CONNECTIONS="64 256 1024"
 DURATION=30          # seconds measured per connection count
 WARMUP=30            # seconds of unmeasured load at 256 connections after start (JIT)
+REWARM=20            # seconds of unmeasured load at the row's own connection count right before it
 STUB_LATENCY_MS=20
 STUB_SET=""           # --stub-set: UpstreamStandIn behaviours per upstream (JSON), over the fixed latency
 STUB_CHECK=10        # seconds per connection count, the stub alone
 BASELINE_SECONDS=10
 HEAP=192m            # -Xms = -Xmx: the heap is stated, not left to ergonomics (see bench/README.md)
+YOUNG=112m           # -Xmn, with -XX:SurvivorRatio=3: room for what 256 requests in flight hold at a young GC
 DB_POOL=64           # FANOUT_DB_POOL_MAX_SIZE (see bench/README.md)
 UPSTREAM_POOL=256    # quarkus.rest-client.connection-pool-size, also UpstreamCalls' bulkhead
 USERS=100000
@@ -57,9 +59,11 @@ while [ $# -gt 0 ]; do
     --connections) CONNECTIONS="${2//,/ }"; shift ;;
     --duration) DURATION="$2"; shift ;;
     --warmup) WARMUP="$2"; shift ;;
+    --rewarm) REWARM="$2"; shift ;;
     --stub-latency-ms) STUB_LATENCY_MS="$2"; shift ;;
     --stub-set) STUB_SET="$2"; shift ;;
     --heap) HEAP="$2"; shift ;;
+    --young) YOUNG="$2"; shift ;;
     --db-pool) DB_POOL="$2"; shift ;;
     --upstream-pool) UPSTREAM_POOL="$2"; shift ;;
     --max-wait) MAX_WAIT="$2"; shift ;;
@@ -75,6 +79,7 @@ if [ "$SMOKE" = 1 ]; then
   [ -n "${GIVEN[--connections]:-}" ] || CONNECTIONS="16 32"
   [ -n "${GIVEN[--duration]:-}" ] || DURATION=3
   [ -n "${GIVEN[--warmup]:-}" ] || WARMUP=2
+  [ -n "${GIVEN[--rewarm]:-}" ] || REWARM=1
   [ -n "${GIVEN[--repeats]:-}" ] || REPEATS=2
   [ -n "${GIVEN[--max-wait]:-}" ] || MAX_WAIT=0
   STUB_CHECK=2; BASELINE_SECONDS=2; USERS=1000
@@ -242,7 +247,7 @@ export FANOUT_DB_POOL_MAX_SIZE=$DB_POOL QUARKUS_REST_CLIENT_CONNECTION_POOL_SIZE
 # APP_JAVA_OPTS adds JVM options (for exploring: NMT, GC logs); it is printed in the report.
 read -r -a EXTRA_OPTS <<<"${APP_JAVA_OPTS:-}"
 # SerialGC: what the JVM picks by itself on a Lambda-sized machine (< 2 vCPUs or < 1792 MB).
-APP_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseSerialGC "${EXTRA_OPTS[@]}")
+APP_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -Xmn"$YOUNG" -XX:SurvivorRatio=3 -XX:+UseSerialGC "${EXTRA_OPTS[@]}")
 
 new_app_port() { APP_PORT=$(free_port); export QUARKUS_HTTP_PORT=$APP_PORT; }
 
@@ -375,6 +380,9 @@ measure_row() {
   local load a0 a1 s0 s1 p0 p1 b0 b1 w0 w1 m_sum0 m_sum1 m_cnt0 m_cnt1 req cpu_us stub_us other
   local server_ms=- client_ms wait_ms=- rss jfr=""
   wait_quiet
+  # The quiet wait leaves the app idle; the first seconds of load after an idle spell recompile
+  # what the JIT had specialised (see bench/README.md, "Warm-up and the JIT"), so they are not measured.
+  run_wrk "$c" "$REWARM" "$RAW/$stack-run$run-c$c-rewarm.txt" "http://127.0.0.1:$APP_PORT" -s "$BENCH/profile.lua"
   load=$(loadavg)
   if [ "$stack" = fanout ] && [ "$run" = 1 ] && [ "$c" = "$JFR_AT" ]; then
     jfr=1; jcmd "$APP_PID" JFR.start name=bench settings=profile filename="$JFR_FILE" >/dev/null
@@ -475,7 +483,7 @@ REPORT="$WORK/report.md"
     echo "- Fanout: prod mode, JVM, \`${APP_OPTS[*]}\`, FANOUT_DB_POOL_MAX_SIZE=$DB_POOL, QUARKUS_REST_CLIENT_CONNECTION_POOL_SIZE=$UPSTREAM_POOL"
   [[ " $STACKS " == *" asyncio "* ]] &&
     echo "- asyncio peer (bench/peers/asyncio): $PEER_VERSIONS; $PEER_WORKERS uvicorn workers sharing DB pool $DB_POOL and its wait line, each with $UPSTREAM_POOL calls per upstream; the same timeouts (Fanout's application.properties)"
-  echo "- the same PostgreSQL ($USERS users), stub (latency $STUB_LATENCY_MS ms) and load: wrk, 2 threads, ${DURATION} s per row after ${WARMUP} s of warm-up at 256 connections, random ids 1..$USERS, --timeout 10s"
+  echo "- the same PostgreSQL ($USERS users), stub (latency $STUB_LATENCY_MS ms) and load: wrk, 2 threads, ${DURATION} s per row after ${WARMUP} s of warm-up at 256 connections and ${REWARM} s at the row's own right before it, random ids 1..$USERS, --timeout 10s"
   echo "- each stack started afresh $REPEATS time(s), the stacks alternating ($STACKS); a cell is the median over the runs, (min–max) when there are several"
   echo
   echo "| stack | connections | req/s | p50 ms | p99 ms | non-2xx per run | app CPU µs/profile | peak RSS MB | start to ready ms |"
