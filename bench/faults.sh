@@ -110,7 +110,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-load() { node "$FAULTS/load.mjs" --base "$BASE" "$@"; }
+# The generator is the instrument: on a shared two-core machine its event loop waits for CPU
+# like everything else, and every latency it records includes that wait (at 2,600 requests a
+# second, 660 ms at p99). It runs ahead of the app (nice -10, as root) so that it sends on time
+# and reads answers when they come; the app gets what is left, in the capacity probe too.
+LOAD_NICE=()
+[ "$(id -u)" = 0 ] && LOAD_NICE=(nice -n -10)
+load() { "${LOAD_NICE[@]}" node "$FAULTS/load.mjs" --base "$BASE" "$@"; }
 verdict() { node "$FAULTS/verdict.mjs" "$@"; }
 
 # Each fault appends one row here: number, name, PASS/FAIL, figures.
@@ -222,6 +228,10 @@ fault_3() {
 fault_4() {
   local ok=PASS cap rate peak=0
   stub billing '{"latencyMs":50}'; stub orders '{"latencyMs":50}'; stub recommendations '{"latencyMs":50}'
+  # Fault 3 restarted the app: a JVM that has just started serves a fraction of what it serves
+  # warm (its JIT takes a core for the first half minute), so the probe alone under-read
+  # capacity 5-10x (132-162 rps against 845-1,762 warm in fault 7). Warm it at the probe's load first.
+  load --path '/users/{id}/profile' --ids 1-$USERS --concurrency 32 --duration 20 --out "$WORK/f4-warmup.csv" >/dev/null
   local probe; probe=$(load --path '/users/{id}/profile' --ids 1-$USERS --concurrency 32 --duration 6 --out "$WORK/f4-capacity.csv")
   cap=$(jq_get "$probe" rps); rate=$((cap * 4))
   log "capacity ~$cap rps (closed loop, 32 clients); overload at $rate rps"
@@ -248,7 +258,8 @@ fault_4() {
 fault_7() {
   local ok=PASS cap mult rate figures=""
   stub billing '{"latencyMs":20}'; stub orders '{"latencyMs":20}'; stub recommendations '{"latencyMs":20}'
-  load --path '/users/{id}/profile' --ids 1-$USERS --concurrency 256 --duration 5 --out "$WORK/f7-warmup.csv" >/dev/null
+  # As in fault 4: a JVM that has just started (--only 7) serves a fraction of its warm capacity.
+  load --path '/users/{id}/profile' --ids 1-$USERS --concurrency 256 --duration 20 --out "$WORK/f7-warmup.csv" >/dev/null
   local probe; probe=$(load --path '/users/{id}/profile' --ids 1-$USERS --concurrency 256 --duration 10 --out "$WORK/f7-capacity.csv")
   local capacity; capacity=$(verdict --csv "$WORK/f7-capacity.csv" --allow 200 --max-latency 2100) || ok=FAIL
   cap=$(jq_get "$capacity" okPerSecond)
