@@ -91,9 +91,7 @@ class EdgeLineTest {
     @Test
     void aRequestWhoseDeadlinePassesInLineIsRefused503WithRetryAfter() throws Exception {
         URI profile = root.toURI().resolve("/users/" + TestUsers.create() + "/profile");
-        upstreams.upstream("billing", hang()); // the two turns stay taken until billing's timeout
-        List<CompletableFuture<HttpResponse<String>>> holding = List.of(send(profile, null), send(profile, null));
-        Thread.sleep(200); // both are past the edge and waiting on billing
+        List<CompletableFuture<HttpResponse<String>>> holding = holdBothTurns(profile);
 
         HttpResponse<String> late = send(profile, "300").join();
 
@@ -108,9 +106,7 @@ class EdgeLineTest {
     @Test
     void anArrivalBehindALineTooOldToBeServedInTimeIsRefusedAtOnce() throws Exception {
         URI profile = root.toURI().resolve("/users/" + TestUsers.create() + "/profile");
-        upstreams.upstream("billing", hang());
-        List<CompletableFuture<HttpResponse<String>>> holding = List.of(send(profile, null), send(profile, null));
-        Thread.sleep(200);
+        List<CompletableFuture<HttpResponse<String>>> holding = holdBothTurns(profile);
         CompletableFuture<HttpResponse<String>> waiting = send(profile, null); // may wait 2 s: shed above 1.5 s
         Thread.sleep(1_750);
 
@@ -148,9 +144,7 @@ class EdgeLineTest {
     @Test
     void aClientThatLeavesWhileWaitingGivesItsTurnBack() throws Exception {
         URI profile = root.toURI().resolve("/users/" + TestUsers.create() + "/profile");
-        upstreams.upstream("billing", hang());
-        List<CompletableFuture<HttpResponse<String>>> holding = List.of(send(profile, null), send(profile, null));
-        Thread.sleep(200);
+        List<CompletableFuture<HttpResponse<String>>> holding = holdBothTurns(profile);
         try (Socket leaving = new Socket("localhost", root.getPort())) {
             leaving.getOutputStream().write(("GET " + profile.getPath() + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
@@ -165,6 +159,14 @@ class EdgeLineTest {
         assertThat(answers).allSatisfy(answer -> assertThat(answer.statusCode()).isEqualTo(200));
         assertThat(upstreams.maxInFlight("billing")).as("both turns are free again: the two ran at once")
                 .isEqualTo(MAX_IN_FLIGHT);
+    }
+
+    /** Billing hangs, and two profiles take both turns until billing's timeout ends them. */
+    private List<CompletableFuture<HttpResponse<String>>> holdBothTurns(URI profile) throws InterruptedException {
+        upstreams.upstream("billing", hang());
+        List<CompletableFuture<HttpResponse<String>>> holding = List.of(send(profile, null), send(profile, null));
+        Thread.sleep(200); // both are past the edge and waiting on billing
+        return holding;
     }
 
     private static CompletableFuture<HttpResponse<String>> send(URI profile, String requestTimeoutMs) {
