@@ -36,9 +36,10 @@ public final class Permits {
     private int available; // guarded by this
     /**
      * When the line's last turns were given, oldest first from {@code turnsRecorded % length};
-     * this spell of waiting only. 256 of them: at 2,000 turns a second that is about 130 ms,
-     * longer than a young GC's pause, which over the last 16 turns read as a stall and shed
-     * a 1,024-client closed loop a thousand times a second (bench/results, run 1626).
+     * this spell of waiting only. 256 of them: at 2,000 turns a second that is about 130 ms.
+     * Over the last 16 (about 8 ms) a 1,024-client closed loop was shed a thousand times a
+     * second, and over 256 three times (bench/results, runs 1626 and 1632); a young GC's pause
+     * (30–40 ms, none served) reading as a stall is the likely cause, not traced.
      */
     private final long[] recentTurns = new long[256]; // guarded by this
     private long turnsRecorded; // guarded by this

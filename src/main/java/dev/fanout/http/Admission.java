@@ -84,7 +84,6 @@ public class Admission {
      * after the whole wait.
      */
     private final long edgeSheddingNanos;
-
     /** Measured from the end of start-up on: start-up itself keeps the loops busy, and is no overload. */
     private volatile EventLoopLag lag;
 
