@@ -14,8 +14,10 @@ import matplotlib
 matplotlib.use("Agg")  # no display: a file only
 import matplotlib.pyplot as plt  # noqa: E402
 
-NAMES = {"fanout": "Fanout (Quarkus, JVM)", "asyncio": "asyncio peer (FastAPI, uvicorn, uvloop)"}
-STYLES = {"fanout": dict(color="#1f77b4", marker="o"), "asyncio": dict(color="#d62728", marker="s")}
+NAMES = {"fanout": "Fanout (Quarkus, JVM)", "native": "Fanout (Quarkus, native)",
+         "asyncio": "asyncio peer (FastAPI, uvicorn, uvloop)"}
+STYLES = {"fanout": dict(color="#1f77b4", marker="o"), "native": dict(color="#2ca02c", marker="^"),
+          "asyncio": dict(color="#d62728", marker="s")}
 
 
 def main(rows_path, out_path, subtitle=""):

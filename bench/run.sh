@@ -12,7 +12,8 @@
 #
 #   bench/run.sh                      # both stacks, 64, 256 and 1024 connections, 30 s each, 3 times
 #   bench/run.sh --smoke              # a few minutes, tiny, asserts only that it works
-#   bench/run.sh --only fanout        # one stack only (fanout | asyncio)
+#   bench/run.sh --only fanout        # one stack only (fanout | native | asyncio; a comma list for several)
+#   bench/run.sh --native-zip target/function.zip   # also the native executable (native/build.sh --native), after the JVM
 #   bench/run.sh --repeats 5 --connections 256 --duration 60 --stub-latency-ms 20 --heap 192m --young 112m --db-pool 64 --upstream-pool 256
 #   bench/run.sh --jfr 256            # also records a JFR profile of Fanout's first run at 256 connections
 #   bench/run.sh --stub-set '{"orders":{"latencyMs":20,"tail":"0.01:500"}}'   # per-upstream stand-in behaviours (a heavy tail, say)
@@ -39,6 +40,7 @@ USERS=100000
 MAX_WAIT=600         # seconds to wait for a quiet machine before each measurement
 QUIET_CORES=0.10     # "quiet": other processes use under this many cores
 STACKS="fanout asyncio"  # measured in this order, one after the other, in every repetition
+NATIVE_ZIP=""        # --native-zip: native/build.sh --native's package; adds the "native" stack after "fanout"
 REPEATS=3            # each stack is started afresh and measured this many times: the spread is reported
 PEER_WORKERS="$(nproc)"  # uvicorn worker processes (one event loop each); the pools are split between them
 JFR_AT=""
@@ -52,8 +54,12 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) SMOKE=1 ;;
     --only)
-      case "$2" in fanout|asyncio) STACKS="$2" ;; *) echo "--only takes fanout or asyncio" >&2; exit 2 ;; esac
+      STACKS="${2//,/ }"
+      for stack in $STACKS; do
+        case "$stack" in fanout|native|asyncio) ;; *) echo "--only takes fanout, native or asyncio (a comma list for several)" >&2; exit 2 ;; esac
+      done
       shift ;;
+    --native-zip) NATIVE_ZIP="$2"; shift ;;
     --repeats) REPEATS="$2"; shift ;;
     --peer-workers) PEER_WORKERS="$2"; shift ;;
     --connections) CONNECTIONS="${2//,/ }"; shift ;;
@@ -85,6 +91,15 @@ if [ "$SMOKE" = 1 ]; then
   STUB_CHECK=2; BASELINE_SECONDS=2; USERS=1000
 fi
 [ "$REPEATS" -ge 1 ] 2>/dev/null || { echo "--repeats must be a positive number" >&2; exit 2; }
+if [ -n "$NATIVE_ZIP" ] && [ -z "${GIVEN[--only]:-}" ]; then
+  STACKS="${STACKS/fanout/fanout native}"
+fi
+if [[ " $STACKS " == *" native "* ]]; then
+  [ -n "$NATIVE_ZIP" ] || NATIVE_ZIP="$ROOT/target/function.zip"
+  unzip -l "$NATIVE_ZIP" 2>/dev/null | grep -qE ' fanout$' ||
+    { echo "$NATIVE_ZIP is not a native package: build one with native/build.sh --native, or pass --native-zip" >&2; exit 2; }
+  NATIVE_ZIP="$(cd "$(dirname "$NATIVE_ZIP")" && pwd)/$(basename "$NATIVE_ZIP")"
+fi
 
 export BENCH_USERS=$USERS  # profile.lua draws ids from 1..BENCH_USERS
 STAMP="$(date -u +%Y-%m-%d-%H%M)"
@@ -127,6 +142,7 @@ command -v wrk >/dev/null || apt_install wrk
 command -v curl >/dev/null || apt_install curl
 command -v pgrep >/dev/null || apt_install procps
 command -v awk >/dev/null || apt_install gawk
+[[ " $STACKS " == *" native "* ]] && ! command -v unzip >/dev/null && apt_install unzip
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
 if [ -z "$PG_BIN" ] || ! command -v psql >/dev/null; then
   apt_install postgresql
@@ -249,6 +265,12 @@ read -r -a EXTRA_OPTS <<<"${APP_JAVA_OPTS:-}"
 # SerialGC: what the JVM picks by itself on a Lambda-sized machine (< 2 vCPUs or < 1792 MB).
 APP_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -Xmn"$YOUNG" -XX:SurvivorRatio=3 -XX:+UseSerialGC "${EXTRA_OPTS[@]}")
 
+# The native executable's Serial GC takes the same heap and young generation (it has no SurvivorRatio).
+NATIVE_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -Xmn"$YOUNG")
+if [[ " $STACKS " == *" native "* ]]; then
+  mkdir -p "$WORK/native" && unzip -q "$NATIVE_ZIP" -d "$WORK/native"
+fi
+
 new_app_port() { APP_PORT=$(free_port); export QUARKUS_HTTP_PORT=$APP_PORT; }
 
 # Polls /q/health/ready until a 200, from $2 (the start, in ns); sets READY_MS.
@@ -280,6 +302,16 @@ start_app() { # $1 = log name; extra JVM options follow. Sets APP_PID, APP_PIDS 
   await_ready "$name" "$t0"
 }
 
+# The native executable of the same commit (native/build.sh --native), with the app's environment.
+start_native() { # $1 = log name. Sets APP_PID, APP_PIDS and READY_MS.
+  local name="$1" t0
+  new_app_port
+  t0=$(date +%s%N)
+  (cd "$WORK/native" && MALLOC_ARENA_MAX=2 exec ./fanout "${NATIVE_OPTS[@]}") >"$WORK/$name.log" 2>&1 &
+  APP_PID=$! APP_PIDS=$!
+  await_ready "$name" "$t0"
+}
+
 # The asyncio peer, in the same environment as the app: it reads the app's own
 # application.properties and the same variables. uvicorn's supervisor and PEER_WORKERS worker
 # processes: ready when every worker has opened its pools; measured as all of them together.
@@ -298,9 +330,10 @@ start_peer() { # $1 = log name. Sets APP_PID, APP_PIDS and READY_MS.
   APP_PIDS="$APP_PID $(descendants "$APP_PID" | tr '\n' ' ')"
 }
 
-start_stack() { # $1 = fanout | asyncio, $2 = log name
+start_stack() { # $1 = fanout | native | asyncio, $2 = log name
   case "$1" in
     fanout) start_app "$2" ;;
+    native) start_native "$2" ;;
     asyncio) start_peer "$2" ;;
   esac
 }
@@ -389,7 +422,7 @@ measure_row() {
   fi
   times >"$WORK/times"  # in this shell, not a subshell: a subshell's `times` does not see this shell's children
   a0=$(jiffies_of $APP_PIDS); s0=$(jiffies_of "$STUB_PID"); p0=$(jiffies_of $(pg_pids)); b0=$(machine_busy); w0=$(children_jiffies)
-  if [ "$stack" = fanout ]; then
+  if [ "$stack" != asyncio ]; then
     m_sum0=$(metric_sum http_server_requests_seconds_sum); m_cnt0=$(metric_sum http_server_requests_seconds_count)
   fi
   log "$stack run $run/$REPEATS: measuring $c connections for $DURATION s (load $load)"
@@ -397,7 +430,7 @@ measure_row() {
   times >"$WORK/times"
   a1=$(jiffies_of $APP_PIDS); s1=$(jiffies_of "$STUB_PID"); p1=$(jiffies_of $(pg_pids)); b1=$(machine_busy); w1=$(children_jiffies)
   client_ms=$(ms "$(field mean_us "$f")")
-  if [ "$stack" = fanout ]; then
+  if [ "$stack" != asyncio ]; then
     m_sum1=$(metric_sum http_server_requests_seconds_sum); m_cnt1=$(metric_sum http_server_requests_seconds_count)
     server_ms=$(awk -v s=$m_sum1 -v s0=$m_sum0 -v n=$m_cnt1 -v n0=$m_cnt0 'BEGIN{printf "%.1f", (n > n0) ? (s - s0) / (n - n0) * 1000 : 0}')
     wait_ms=$(awk -v c="$client_ms" -v s="$server_ms" 'BEGIN{printf "%.1f", c - s}')
@@ -433,6 +466,7 @@ for run in $(seq 1 "$REPEATS"); do
     name="$stack-run$run"
     case "$stack" in
       fanout) log "$name: starting the app (prod mode, JVM, ${APP_OPTS[*]}, DB pool $DB_POOL, upstream pool $UPSTREAM_POOL)" ;;
+      native) log "$name: starting the native executable (${NATIVE_OPTS[*]}, DB pool $DB_POOL, upstream pool $UPSTREAM_POOL)" ;;
       asyncio) log "$name: starting the asyncio peer ($PEER_WORKERS uvicorn workers sharing DB pool $DB_POOL, each with upstream pool $UPSTREAM_POOL)" ;;
     esac
     wait_quiet
@@ -466,7 +500,7 @@ spread() { # $1 = column (1-based in rows.tsv), $2 = stack, $3 = connections
 median() { spread "$@" | awk '{print $1}'; }
 per_run() { awk -F'\t' -v k="$1" -v s="$2" -v c="$3" '$1 == s && $3 == c {printf "%s%s", n++ ? " / " : "", $k} END {print ""}' "$ROWS_TSV"; }
 peak() { awk -F'\t' -v k="$1" -v s="$2" -v c="$3" '$1 == s && $3 == c && $k > m {m = $k} END {print m + 0}' "$ROWS_TSV"; }
-stack_name() { case "$1" in fanout) echo "Fanout" ;; asyncio) echo "asyncio peer" ;; esac; }
+stack_name() { case "$1" in fanout) echo "Fanout" ;; native) echo "Fanout native" ;; asyncio) echo "asyncio peer" ;; esac; }
 
 MACHINE="$(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 PEER_VERSIONS="$("$PY" -c 'import sys, fastapi, uvicorn, uvloop, httptools, httpx, asyncpg
@@ -481,6 +515,8 @@ REPORT="$WORK/report.md"
   echo "- commit: $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- src pom.xml bench/peers || echo ' (+ uncommitted changes)')"
   [[ " $STACKS " == *" fanout "* ]] &&
     echo "- Fanout: prod mode, JVM, \`${APP_OPTS[*]}\`, FANOUT_DB_POOL_MAX_SIZE=$DB_POOL, QUARKUS_REST_CLIENT_CONNECTION_POOL_SIZE=$UPSTREAM_POOL"
+  [[ " $STACKS " == *" native "* ]] &&
+    echo "- Fanout native: the executable of $(basename "$NATIVE_ZIP") ($(cat "$WORK/native/VERIFICATION-BUILD.txt" 2>/dev/null || echo "release build")), \`${NATIVE_OPTS[*]}\`, the same pools"
   [[ " $STACKS " == *" asyncio "* ]] &&
     echo "- asyncio peer (bench/peers/asyncio): $PEER_VERSIONS; $PEER_WORKERS uvicorn workers sharing DB pool $DB_POOL and its wait line, each with $UPSTREAM_POOL calls per upstream; the same timeouts (Fanout's application.properties)"
   echo "- the same PostgreSQL ($USERS users), stub (latency $STUB_LATENCY_MS ms) and load: wrk, 2 threads, ${DURATION} s per row after ${WARMUP} s of warm-up at 256 connections and ${REWARM} s at the row's own right before it, random ids 1..$USERS, --timeout 10s"
