@@ -403,6 +403,25 @@ metric_sum() { # sum of a profile-route metric series in /q/metrics (Fanout only
     } END {printf "%.6f\n", s}'
 }
 ms() { awk -v u="$1" 'BEGIN{printf "%.1f", u / 1000}'; }
+stub_stats() { curl -s "$STUB/_control/stats"; }
+hedge_lines() { # fanout_upstream_hedges_total, one "upstream outcome count" line per series (Fanout only)
+  curl -s "http://127.0.0.1:$APP_PORT/q/metrics" |
+    sed -n 's/^fanout_upstream_hedges_total{\(.*\)} \([0-9.eE+]*\).*/\1 \2/p' |
+    sed -E 's/.*outcome="([^"]*)".*upstream="([^"]*)".* ([0-9.eE+]+)$/\2 \1 \3/; s/.*upstream="([^"]*)".*outcome="([^"]*)".* ([0-9.eE+]+)$/\1 \2 \3/'
+}
+hedge_delta() { # $1 lines before, $2 lines after: "orders won 12, lost 3; ..." for the series that moved
+  awk 'NR == FNR {b[$1" "$2] = $3; next} {d = $3 - b[$1" "$2]; if (d > 0) {k = $1; s[k] = s[k] (s[k] ? ", " : "") $2 " " d; if (!(k in seen)) {seen[k]; o[++n] = k}}}
+    END {for (i = 1; i <= n; i++) printf "%s%s %s", (i > 1 ? "; " : ""), o[i], s[o[i]]; if (!n) printf "none"; print ""}' <(echo "$1") <(echo "$2")
+}
+# Requests each upstream saw per profile answered, and the requests its callers gave up on (reset),
+# between two of the stub's /_control/stats: hedges and retries show up here as more than 1.00.
+upstream_row() { # $1 stats before, $2 stats after, $3 profiles answered
+  "$PY" -c 'import json, sys
+before, after, profiles = json.loads(sys.argv[1])["byUpstream"], json.loads(sys.argv[2])["byUpstream"], int(sys.argv[3])
+delta = lambda u, k: after[u][k] - before[u][k]
+cells = ["%.4f" % (delta(u, "requests") / max(profiles, 1)) for u in ("billing", "orders", "recommendations")]
+print("\t".join(cells + [str(sum(delta(u, "aborted") for u in ("billing", "orders", "recommendations")))]))' "$1" "$2" "$3"
+}
 cores() { awk -v j="$1" -v hz="$CLK_TCK" -v d="$DURATION" 'BEGIN{printf "%.2f", j / hz / d}'; }
 
 # One row: $1 stack, $2 run, $3 connections. Appends a tab-separated line to $ROWS_TSV:
@@ -411,7 +430,7 @@ cores() { awk -v j="$1" -v hz="$CLK_TCK" -v d="$DURATION" 'BEGIN{printf "%.2f", 
 measure_row() {
   local stack="$1" run="$2" c="$3" f="$RAW/$1-run$2-c$3.txt"
   local load a0 a1 s0 s1 p0 p1 b0 b1 w0 w1 m_sum0 m_sum1 m_cnt0 m_cnt1 req cpu_us stub_us other
-  local server_ms=- client_ms wait_ms=- rss jfr=""
+  local server_ms=- client_ms wait_ms=- rss jfr="" st0 st1 upstream h0="" h1="" hedges=-
   wait_quiet
   # The quiet wait leaves the app idle; the first seconds of load after an idle spell recompile
   # what the JIT had specialised (see bench/README.md, "Warm-up and the JIT"), so they are not measured.
@@ -422,16 +441,20 @@ measure_row() {
   fi
   times >"$WORK/times"  # in this shell, not a subshell: a subshell's `times` does not see this shell's children
   a0=$(jiffies_of $APP_PIDS); s0=$(jiffies_of "$STUB_PID"); p0=$(jiffies_of $(pg_pids)); b0=$(machine_busy); w0=$(children_jiffies)
+  st0=$(stub_stats)
   if [ "$stack" != asyncio ]; then
     m_sum0=$(metric_sum http_server_requests_seconds_sum); m_cnt0=$(metric_sum http_server_requests_seconds_count)
+    h0=$(hedge_lines)
   fi
   log "$stack run $run/$REPEATS: measuring $c connections for $DURATION s (load $load)"
   run_wrk "$c" "$DURATION" "$f" "http://127.0.0.1:$APP_PORT" -s "$BENCH/profile.lua"
   times >"$WORK/times"
   a1=$(jiffies_of $APP_PIDS); s1=$(jiffies_of "$STUB_PID"); p1=$(jiffies_of $(pg_pids)); b1=$(machine_busy); w1=$(children_jiffies)
+  st1=$(stub_stats)
   client_ms=$(ms "$(field mean_us "$f")")
   if [ "$stack" != asyncio ]; then
     m_sum1=$(metric_sum http_server_requests_seconds_sum); m_cnt1=$(metric_sum http_server_requests_seconds_count)
+    h1=$(hedge_lines); hedges=$(hedge_delta "$h0" "$h1")
     server_ms=$(awk -v s=$m_sum1 -v s0=$m_sum0 -v n=$m_cnt1 -v n0=$m_cnt0 'BEGIN{printf "%.1f", (n > n0) ? (s - s0) / (n - n0) * 1000 : 0}')
     wait_ms=$(awk -v c="$client_ms" -v s="$server_ms" 'BEGIN{printf "%.1f", c - s}')
   fi
@@ -441,8 +464,10 @@ measure_row() {
   stub_us=$(awk -v j=$((s1 - s0)) -v hz="$CLK_TCK" -v n="$req" 'BEGIN{printf "%.0f", j / hz * 1e6 / (3 * n)}')
   other=$(cores $(( (b1 - b0) - (a1 - a0) - (s1 - s0) - (p1 - p0) - (w1 - w0) )))
   rss=$(( $(kb_sum VmHWM $APP_PIDS) / 1024 ))
+  upstream=$(upstream_row "$st0" "$st1" "$req")
+  printf '%s\t%s\t%s\t%s\t%s\n' "$stack" "$run" "$c" "$upstream" "$hedges" >>"$UPSTREAM_TSV"
   printf '%s\n' "$stack	$run	$c	$(field rps "$f")	$(ms "$(field p50_us "$f")")	$(ms "$(field p99_us "$f")")	$(ms "$(field max_us "$f")")	$(field socket_errors "$f")	$(field non2xx "$f")	$(field degraded "$f")	$cpu_us	$rss	$client_ms	$server_ms	$wait_ms	$stub_us	$(cores $((a1 - a0))) / $(cores $((s1 - s0))) / $(cores $((p1 - p0))) / $(cores $((w1 - w0)))	$load	$other	$(field statuses "$f")	$READY_MS" >>"$ROWS_TSV"
-  log "  $stack $c connections: $(field rps "$f") req/s, p50 $(ms "$(field p50_us "$f")") ms, p99 $(ms "$(field p99_us "$f")") ms, max $(ms "$(field max_us "$f")") ms, errors $(field socket_errors "$f"), non-2xx $(field non2xx "$f") ($(field statuses "$f")), degraded $(field degraded "$f"), app CPU $cpu_us µs/req, peak RSS $rss MB"
+  log "  $stack $c connections: $(field rps "$f") req/s, p50 $(ms "$(field p50_us "$f")") ms, p99 $(ms "$(field p99_us "$f")") ms, max $(ms "$(field max_us "$f")") ms, errors $(field socket_errors "$f"), non-2xx $(field non2xx "$f") ($(field statuses "$f")), degraded $(field degraded "$f"), app CPU $cpu_us µs/req, peak RSS $rss MB, upstream requests per profile $(echo "$upstream" | cut -f1-3 | tr '\t' /)"
 }
 
 # The app's log: what it warned about under load (a count per level, the WARN/ERROR messages with
@@ -458,7 +483,8 @@ log_summary() { # $1 = log file
 
 JFR_FILE="$BENCH/results/$STAMP-c$JFR_AT.jfr"
 ROWS_TSV="$RAW/rows.tsv"
-: >"$ROWS_TSV"
+UPSTREAM_TSV="$RAW/upstream.tsv"  # stack run connections billing orders recommendations (requests per profile) reset hedges
+: >"$ROWS_TSV"; : >"$UPSTREAM_TSV"
 # Every repetition starts each stack afresh (JIT decisions and warm-up differ from one start to the
 # next) and the stacks alternate, so that a drift of the machine touches both alike.
 for run in $(seq 1 "$REPEATS"); do
@@ -548,6 +574,12 @@ REPORT="$WORK/report.md"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s | %s | %s | %s / %s | %s |\n",
     $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20}' "$ROWS_TSV"
+  echo
+  echo "Requests each upstream received per profile answered (the stub's count over the row ÷ wrk's requests; above 1.00: hedges, retries, or calls of profiles still in flight at the row's end), the requests their callers reset, and Fanout's \`fanout.upstream.hedges\` over the row by outcome:"
+  echo
+  echo "| stack | run | connections | billing | orders | recommendations | reset | hedges |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+  awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8}' "$UPSTREAM_TSV"
   echo
   echo "References, same machine, stub and database:"
   echo
