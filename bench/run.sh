@@ -17,6 +17,7 @@
 #   bench/run.sh --repeats 5 --connections 256 --duration 60 --stub-latency-ms 20 --heap 192m --young 112m --db-pool 64 --upstream-pool 256
 #   bench/run.sh --jfr 256            # also records a JFR profile of Fanout's first run at 256 connections
 #   bench/run.sh --stub-set '{"orders":{"latencyMs":20,"tail":"0.01:500"}}'   # per-upstream stand-in behaviours (a heavy tail, say)
+#   bench/run.sh --tracing exported   # off (SDK disabled) | unsampled (the default: ids, no spans recorded) | exported (every span, over OTLP/HTTP to a sink)
 #
 # Only loopback targets; every load run is bounded in time. See bench/README.md.
 set -euo pipefail
@@ -40,6 +41,7 @@ USERS=100000
 MAX_WAIT=600         # seconds to wait for a quiet machine before each measurement
 QUIET_CORES=0.10     # "quiet": other processes use under this many cores
 STACKS="fanout asyncio"  # measured in this order, one after the other, in every repetition
+TRACING=unsampled    # --tracing: what the app's traces cost (see bench/README.md, "Tracing")
 NATIVE_ZIP=""        # --native-zip: native/build.sh --native's package; adds the "native" stack after "fanout"
 REPEATS=3            # each stack is started afresh and measured this many times: the spread is reported
 PEER_WORKERS="$(nproc)"  # uvicorn worker processes (one event loop each); the pools are split between them
@@ -60,6 +62,9 @@ while [ $# -gt 0 ]; do
       done
       shift ;;
     --native-zip) NATIVE_ZIP="$2"; shift ;;
+    --tracing)
+      case "$2" in off|unsampled|exported) TRACING="$2" ;; *) echo "--tracing takes off, unsampled or exported" >&2; exit 2 ;; esac
+      shift ;;
     --repeats) REPEATS="$2"; shift ;;
     --peer-workers) PEER_WORKERS="$2"; shift ;;
     --connections) CONNECTIONS="${2//,/ }"; shift ;;
@@ -109,7 +114,7 @@ RAW="$WORK/raw"
 mkdir -p "$RAW"
 CLK_TCK="$(getconf CLK_TCK)"
 NCPU="$(nproc)"
-APP_PID="" APP_PIDS="" STUB_PID="" PG_BIN="" PG_DATA="$WORK/pg"
+APP_PID="" APP_PIDS="" STUB_PID="" SINK_PID="" PG_BIN="" PG_DATA="$WORK/pg"
 PEER="$BENCH/peers/asyncio"
 # Debian's interpreter, which sees Debian's python3-* packages (a pyenv or venv python3 would not).
 PY=/usr/bin/python3
@@ -123,6 +128,7 @@ cleanup() {
   [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
   for pid in $APP_PIDS; do kill "$pid" 2>/dev/null; done
   [ -n "$STUB_PID" ] && kill "$STUB_PID" 2>/dev/null && wait "$STUB_PID" 2>/dev/null
+  [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null
   if [ -n "$PG_BIN" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
     as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1
   fi
@@ -260,6 +266,20 @@ export QUARKUS_DATASOURCE_USERNAME=$DB_USER QUARKUS_DATASOURCE_PASSWORD=$DB_PASS
 export QUARKUS_REST_CLIENT_BILLING_URL=$STUB/billing QUARKUS_REST_CLIENT_ORDERS_URL=$STUB/orders
 export QUARKUS_REST_CLIENT_RECOMMENDATIONS_URL=$STUB/recommendations QUARKUS_REST_CLIENT_DIRECTORY_URL=$STUB/directory
 export FANOUT_DB_POOL_MAX_SIZE=$DB_POOL QUARKUS_REST_CLIENT_CONNECTION_POOL_SIZE=$UPSTREAM_POOL
+# Traces: the default records none (sampler ratio 0, ids only); "exported" sets an endpoint, which
+# raises the ratio to 1 (TraceExportConfigSourceFactory), and every span goes to a sink that keeps nothing.
+case "$TRACING" in
+  off) export QUARKUS_OTEL_SDK_DISABLED=true ;;
+  exported)
+    SINK_PORT=$(free_port)
+    "$PY" "$BENCH/stub/otlp_sink.py" "$SINK_PORT" >"$WORK/otlp-sink.log" 2>&1 &
+    SINK_PID=$!
+    for _ in $(seq 1 100); do grep -q listening "$WORK/otlp-sink.log" && break; sleep 0.1; done
+    grep -q listening "$WORK/otlp-sink.log" || { cat "$WORK/otlp-sink.log" >&2; exit 1; }
+    export QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf
+    export QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="http://127.0.0.1:$SINK_PORT"
+    ;;
+esac
 # APP_JAVA_OPTS adds JVM options (for exploring: NMT, GC logs); it is printed in the report.
 read -r -a EXTRA_OPTS <<<"${APP_JAVA_OPTS:-}"
 # SerialGC: what the JVM picks by itself on a Lambda-sized machine (< 2 vCPUs or < 1792 MB).
@@ -545,6 +565,7 @@ REPORT="$WORK/report.md"
     echo "- Fanout native: the executable of $(basename "$NATIVE_ZIP") ($(cat "$WORK/native/VERIFICATION-BUILD.txt" 2>/dev/null || echo "release build")), \`${NATIVE_OPTS[*]}\`, the same pools"
   [[ " $STACKS " == *" asyncio "* ]] &&
     echo "- asyncio peer (bench/peers/asyncio): $PEER_VERSIONS; $PEER_WORKERS uvicorn workers sharing DB pool $DB_POOL and its wait line, each with $UPSTREAM_POOL calls per upstream; the same timeouts (Fanout's application.properties)"
+  echo "- tracing: $TRACING ($(case "$TRACING" in off) echo "QUARKUS_OTEL_SDK_DISABLED=true" ;; unsampled) echo "the default: trace ids and traceparent, no span recorded" ;; exported) echo "every span recorded and sent over OTLP/HTTP to bench/stub/otlp_sink.py" ;; esac))"
   echo "- the same PostgreSQL ($USERS users), stub (latency $STUB_LATENCY_MS ms) and load: wrk, 2 threads, ${DURATION} s per row after ${WARMUP} s of warm-up at 256 connections and ${REWARM} s at the row's own right before it, random ids 1..$USERS, --timeout 10s"
   echo "- each stack started afresh $REPEATS time(s), the stacks alternating ($STACKS); a cell is the median over the runs, (min–max) when there are several"
   echo
