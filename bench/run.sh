@@ -568,7 +568,7 @@ REPORT="$WORK/report.md"
     echo "- Fanout native: the executable of $(basename "$NATIVE_ZIP") ($(cat "$WORK/native/VERIFICATION-BUILD.txt" 2>/dev/null || echo "release build")), \`${NATIVE_OPTS[*]}\`, the same pools"
   [[ " $STACKS " == *" asyncio "* ]] &&
     echo "- asyncio peer (bench/peers/asyncio): $PEER_VERSIONS; $PEER_WORKERS uvicorn workers sharing DB pool $DB_POOL and its wait line, each with $UPSTREAM_POOL calls per upstream; the same timeouts (Fanout's application.properties)"
-  echo "- tracing: $TRACING ($(case "$TRACING" in off) echo "QUARKUS_OTEL_SDK_DISABLED=true" ;; unsampled) echo "the default: trace ids and traceparent, no span recorded" ;; exported) echo "every span recorded and sent over OTLP/HTTP to bench/stub/otlp_sink.py" ;; esac))"
+  echo "- tracing: $TRACING ($(case "$TRACING" in off) echo "QUARKUS_OTEL_SDK_DISABLED=true" ;; unsampled) echo "the default: trace ids and traceparent, no span recorded" ;; exported) echo "every span recorded and sent over OTLP/HTTP to bench/stub/otlp_sink.py, which read $(curl -s "http://127.0.0.1:$SINK_PORT/stats") over the whole run" ;; esac))"
   echo "- the same PostgreSQL ($USERS users), stub (latency $STUB_LATENCY_MS ms) and load: wrk, 2 threads, ${DURATION} s per row after ${WARMUP} s of warm-up at 256 connections and ${REWARM} s at the row's own right before it, random ids 1..$USERS, --timeout 10s"
   echo "- each stack started afresh $REPEATS time(s), the stacks alternating ($STACKS); a cell is the median over the runs, (min–max) when there are several"
   echo

@@ -2,13 +2,17 @@
 
 bench/run.sh --tracing exported points the app's exporter here, so that every span is
 recorded, batched, encoded and sent as it would be to a collector, while nothing on this
-side does more than read the bytes. It prints the exports and spans' bytes it saw at exit.
+side does more than read the bytes. GET /stats answers how many exports and bytes it read,
+which the bench puts in its report, so that a run whose spans never arrived shows it.
 """
+import json
 import signal
 import sys
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 received = {"exports": 0, "bytes": 0}
+counting = threading.Lock()
 
 
 class Sink(BaseHTTPRequestHandler):
@@ -17,13 +21,23 @@ class Sink(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))
         self.rfile.read(length)
-        received["exports"] += 1
-        received["bytes"] += length
+        with counting:
+            received["exports"] += 1
+            received["bytes"] += length
         # An empty ExportTraceServiceResponse: zero bytes of protobuf.
         self.send_response(200)
         self.send_header("Content-Type", "application/x-protobuf")
         self.send_header("Content-Length", "0")
         self.end_headers()
+
+    def do_GET(self):
+        with counting:
+            body = json.dumps(received).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, *args):
         pass
