@@ -289,7 +289,9 @@ read -r -a EXTRA_OPTS <<<"${APP_JAVA_OPTS:-}"
 APP_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -Xmn"$YOUNG" -XX:SurvivorRatio=3 -XX:+UseSerialGC "${EXTRA_OPTS[@]}")
 
 # The native executable's Serial GC takes the same heap and young generation (it has no SurvivorRatio).
-NATIVE_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -Xmn"$YOUNG")
+# APP_NATIVE_OPTS adds its options (for exploring: -XX:+PrintGCSummary); it is printed in the report.
+read -r -a EXTRA_NATIVE_OPTS <<<"${APP_NATIVE_OPTS:-}"
+NATIVE_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -Xmn"$YOUNG" "${EXTRA_NATIVE_OPTS[@]}")
 if [[ " $STACKS " == *" native "* ]]; then
   mkdir -p "$WORK/native" && unzip -q "$NATIVE_ZIP" -d "$WORK/native"
 fi
