@@ -113,6 +113,19 @@ public final class Permits {
         return first == null ? 0 : System.nanoTime() - first.queuedAt;
     }
 
+    /**
+     * About how long a caller joining the line now would wait: those ahead of it times the
+     * interval between turns, or the oldest waiter's wait so far if that is longer (turns that
+     * stopped coming); 0 when nobody waits. Read in one hold of the lock, so the three figures
+     * are of one moment.
+     */
+    public synchronized long waitOfANewArrivalNanos() {
+        if (waiting.isEmpty()) {
+            return 0;
+        }
+        return Math.max(waiting.size() * turnIntervalNanos(), oldestWaitNanos());
+    }
+
     private <T> Uni<T> enqueue(Function<Runnable, Uni<T>> work, boolean workReleases) {
         return Uni.createFrom().emitter(emitter -> {
             Ticket<T> ticket = new Ticket<>(work, workReleases, emitter);

@@ -240,15 +240,7 @@ public class Admission {
         if (lines.standingNanos() > maxWaitNanos) {
             return LINE_STANDS;
         }
-        return inFlight != null && waitOfAnArrivalNanos(inFlight) > edgeSheddingNanos ? LINE_STANDS : null;
-    }
-
-    private long waitOfAnArrivalNanos(Permits edge) {
-        int ahead = edge.waiting();
-        if (ahead == 0) {
-            return 0;
-        }
-        return Math.max(ahead * edge.turnIntervalNanos(), edge.oldestWaitNanos());
+        return inFlight != null && inFlight.waitOfANewArrivalNanos() > edgeSheddingNanos ? LINE_STANDS : null;
     }
 
     /** Health, metrics and the dev-mode simulators (which are this instance's own upstreams) are never shed. */

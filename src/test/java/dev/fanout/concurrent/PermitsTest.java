@@ -77,6 +77,30 @@ class PermitsTest {
     }
 
     @Test
+    void aNewArrivalWaitsAsLongAsThoseAheadTakeOrTheOldestHasWaitedIfLonger() throws InterruptedException {
+        Permits permits = new Permits(1);
+        PendingWork work = new PendingWork();
+        permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+        assertThat(permits.waitOfANewArrivalNanos()).as("nobody waits").isZero();
+        for (int i = 0; i < 3; i++) {
+            permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+        }
+        Thread.sleep(5);
+        assertThat(permits.waitOfANewArrivalNanos()).as("no turn given yet: the oldest wait")
+                .isGreaterThanOrEqualTo(5_000_000);
+
+        work.started.get(0).complete("1");
+        Thread.sleep(20);
+        work.started.get(1).complete("2"); // two turns at least 20 ms apart; one old waiter left
+        for (int i = 0; i < 5; i++) {
+            permits.run(work::next).subscribe().withSubscriber(UniAssertSubscriber.create());
+        }
+        assertThat(permits.waitOfANewArrivalNanos()).as("six ahead, at 20 ms or more a turn: longer than the oldest has waited")
+                .isGreaterThanOrEqualTo(6 * 20_000_000L)
+                .isGreaterThan(permits.oldestWaitNanos());
+    }
+
+    @Test
     void aCallerCancelledWhileWaitingLeavesTheQueueAndNeverRuns() {
         Permits permits = new Permits(1);
         PendingWork work = new PendingWork();
