@@ -107,16 +107,8 @@ fi
 JAVA="${JAVA_HOME_RUN:+$JAVA_HOME_RUN/bin/}java"
 "$JAVA" -version >/dev/null 2>&1 || { echo "no java at $JAVA (set --java-home)" >&2; exit 1; }
 as_pg() { runuser -u postgres -- "$@"; }
-# Below the kernel's ephemeral range: a port picked inside it can be taken, between the check and
-# the bind, by one of the thousands of client connections a row opens.
-EPHEMERAL_LOW="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
-free_port() {
-  local port
-  while :; do
-    port=$(( 10000 + RANDOM % (EPHEMERAL_LOW - 10000) ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
+# shellcheck source=lib/ports.sh
+source "$BENCH/lib/ports.sh"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # ---------------------------------------------------------------- packages

@@ -166,16 +166,8 @@ fi
 # PostgreSQL refuses to run as root: as root, run it as the postgres user the package created.
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-# Below the kernel's ephemeral range: a port picked inside it can be taken, between the check and
-# the bind, by one of the thousands of client connections a row opens.
-EPHEMERAL_LOW="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
-free_port() {
-  local port
-  while :; do
-    port=$(( 10000 + RANDOM % (EPHEMERAL_LOW - 10000) ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
+# shellcheck source=lib/ports.sh
+source "$BENCH/lib/ports.sh"
 
 # ---------------------------------------------------------------- /proc accounting
 jiffies_of() { # utime+stime of the given pids (those still alive)
