@@ -47,6 +47,7 @@ class EdgeLineTest {
     /** Four rounds of two: the last waits about three rounds, well inside billing's timeout and the deadline. */
     private static final int PROFILES = 8;
     private static final Duration BILLING_LATENCY = Duration.ofMillis(150);
+    private static final Duration SLOW_TURNS = Duration.ofMillis(400);
 
     public static class TwoAtATime implements QuarkusTestProfile {
         @Override
@@ -124,12 +125,19 @@ class EdgeLineTest {
     @Test
     void anArrivalBehindALineThatDrainsTooSlowlyIsRefusedAtOnce() throws Exception {
         URI profile = root.toURI().resolve("/users/" + TestUsers.create() + "/profile");
-        upstreams.upstream("billing", healthy().after(BILLING_LATENCY)); // two turns: about 13 a second
+        // Two turns every 400 ms, so that the whole burst is in line before the first turn sets the
+        // pace, even when its 40 requests take a few hundred ms to leave a loaded machine. Had the
+        // pace been known as they arrived, the edge would have shed at once those that would wait
+        // past 1.5 s, and the line would have been no longer than the rule allows (a CI run with
+        // 150 ms: 17 of the 40 shed on arrival, and the arrival admitted and served).
+        upstreams.upstream("billing", healthy().after(SLOW_TURNS));
         List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             burst.add(send(profile, null));
         }
-        Thread.sleep(500); // the oldest waiter has waited 0.5 s, far from 1.5 s; the 30-odd ahead need over 2 s
+        // Two pairs of turns have set the pace (about 133 ms a turn) and the oldest waiter has
+        // waited 1 s, short of 1.5 s; the 34 ahead of an arrival need about 4.5 s.
+        Thread.sleep(1_000);
 
         HttpResponse<String> arrival = send(profile, null).join();
 
