@@ -144,8 +144,10 @@ class EdgeLineTest {
         assertThat(burst).as("the burst is still being served").anySatisfy(answer -> assertThat(answer).isNotDone());
         assertThat(arrival.statusCode()).as(arrival.body()).isEqualTo(503);
         assertThat(arrival.body()).contains("overloaded").contains("wait in line");
-        assertThat(burst.get(0).join().statusCode()).isEqualTo(200);
-        burst.forEach(CompletableFuture::join);
+        // At two turns in 400 ms only about ten of the 40 are served within the 2 s they may wait.
+        assertThat(burst).extracting(answer -> answer.join().statusCode())
+                .as("the line was served in turn, and what it could not serve in time was refused")
+                .contains(200).containsOnly(200, 503);
         assertThat(upstreams.maxInFlight("billing")).isLessThanOrEqualTo(MAX_IN_FLIGHT);
     }
 
