@@ -126,10 +126,11 @@ class EdgeLineTest {
     void anArrivalBehindALineThatDrainsTooSlowlyIsRefusedAtOnce() throws Exception {
         URI profile = root.toURI().resolve("/users/" + TestUsers.create() + "/profile");
         // Two turns every 400 ms, so that the whole burst is in line before the first turn sets the
-        // pace, even when its 40 requests take a few hundred ms to leave a loaded machine. Had the
-        // pace been known as they arrived, the edge would have shed at once those that would wait
-        // past 1.5 s, and the line would have been no longer than the rule allows (a CI run with
-        // 150 ms: 17 of the 40 shed on arrival, and the arrival admitted and served).
+        // pace, even when its 40 requests take a few hundred ms to leave a loaded machine. Once the
+        // pace is known the edge sheds at once those that would wait past 1.5 s, so a burst that
+        // arrived after it would make a line no longer than the rule allows. (At 150 ms a CI run
+        // failed here: the whole burst had been answered, 23 × 200 and 17 × 503, by the time the
+        // arrival's answer came.)
         upstreams.upstream("billing", healthy().after(SLOW_TURNS));
         List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
         for (int i = 0; i < 40; i++) {

@@ -97,10 +97,10 @@ class FuzzTest {
             cases.add(generate(n, new Random(random.nextLong())));
         }
 
-        // A case of each kind first, one at a time: each route's first request loads its classes
-        // on an event loop (50-150 ms a time here, per Vert.x's blocked-thread checker), and a
-        // first wave of 16 different routes at once has kept a loop busy past billing's
-        // one-second timeout on a loaded CI machine: a 504 that says nothing about hostile input.
+        // A case of each kind first, one at a time, for the reason the profile is warmed up: each
+        // route's first request loads its classes on an event loop (51-155 ms blocks, per Vert.x's
+        // blocked-thread checker; the tests turn the init warm-ups off), and a first wave of 16
+        // different routes at once kept a loop busy past billing's timeout in CI.
         Map<String, Case> firstOfEachKind = new LinkedHashMap<>();
         cases.forEach(c -> firstOfEachKind.putIfAbsent(c.kind(), c));
         Tally tally = new Tally();
