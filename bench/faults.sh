@@ -255,15 +255,15 @@ warm_until_steady() { # clients file-prefix
     [ "$previous" -gt 0 ] && [ $(( current * 10 )) -le $(( previous * 11 )) ] && [ $(( current * 10 )) -ge $(( previous * 9 )) ] && return
     previous=$current
   done
+  log "warming: not steady after $i windows; measuring anyway"
 }
 
 # ---- 4. Overload at 4x capacity -------------------------------------------------------
 fault_4() {
   local ok=PASS cap rate peak=0
   stub billing '{"latencyMs":50}'; stub orders '{"latencyMs":50}'; stub recommendations '{"latencyMs":50}'
-  # Fault 3 restarted the app: a JVM that has just started serves a fraction of what it serves
-  # warm (its JIT takes a core for the first half minute), so the probe alone under-read
-  # capacity 5-10x (132-162 rps against 845-1,762 warm in fault 7). Warm it at the probe's load until steady.
+  # Fault 3 restarted the app; unwarmed, the probe under-read capacity 5-10x (132-162 rps
+  # against 845-1,762 warm in fault 7).
   warm_until_steady 32 f4
   local probe; probe=$(load --path '/users/{id}/profile' --ids 1-$USERS --concurrency 32 --duration 6 --out "$WORK/f4-capacity.csv")
   cap=$(jq_get "$probe" rps); rate=$((cap * 4))
@@ -291,8 +291,7 @@ fault_4() {
 fault_7() {
   local ok=PASS cap mult rate figures=""
   stub billing '{"latencyMs":20}'; stub orders '{"latencyMs":20}'; stub recommendations '{"latencyMs":20}'
-  # As in fault 4: a JVM that has just started (--only 7) serves a fraction of its warm capacity.
-  warm_until_steady 256 f7
+  warm_until_steady 256 f7 # a JVM just started (--only 7) serves a fraction of its warm capacity
   local probe; probe=$(load --path '/users/{id}/profile' --ids 1-$USERS --concurrency 256 --duration 10 --out "$WORK/f7-capacity.csv")
   local capacity; capacity=$(verdict --csv "$WORK/f7-capacity.csv" --allow 200 --max-latency 2100) || ok=FAIL
   cap=$(jq_get "$capacity" okPerSecond)
