@@ -87,8 +87,8 @@ app_start() {
     QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/postgres \
     QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD="$PG_PASSWORD" \
     QUARKUS_FLYWAY_MIGRATE_AT_START=true \
-    QUARKUS_REST_CLIENT_BILLING_URL=$STUB/billing QUARKUS_REST_CLIENT_ORDERS_URL=$STUB/orders \
-    QUARKUS_REST_CLIENT_RECOMMENDATIONS_URL=$STUB/recommendations QUARKUS_REST_CLIENT_DIRECTORY_URL=$STUB/directory \
+    FANOUT_PROFILE_BILLING_URL=$STUB/billing FANOUT_PROFILE_ORDERS_URL=$STUB/orders \
+    FANOUT_PROFILE_RECOMMENDATIONS_URL=$STUB/recommendations FANOUT_SYNC_DIRECTORY_URL=$STUB/directory \
     java -Xmx"$APP_HEAP" -XX:+ExitOnOutOfMemoryError -jar "$WORK/app/quarkus-run.jar" >>"$WORK/app.log" 2>&1 ) &
   APP_PID=$!
   for _ in $(seq 600); do
@@ -326,7 +326,7 @@ fault_5() {
   local sockets; sockets=$(jq_get "$stats" openSockets)
   [ "$in_flight" = 0 ] || ok=FAIL
   # the upstream pool's size, as the app runs it: at most that many pooled connections per upstream, three upstreams
-  local upstream_pool; upstream_pool=${QUARKUS_REST_CLIENT_CONNECTION_POOL_SIZE:-$(sed -n 's/^quarkus\.rest-client\.connection-pool-size=\([0-9]*\)$/\1/p' "$ROOT/src/main/resources/application.properties")}
+  local upstream_pool; upstream_pool=${FANOUT_UPSTREAM_CONNECTION_POOL_SIZE:-$(sed -n 's/^fanout\.upstream\.connection-pool-size=\([0-9]*\)$/\1/p' "$ROOT/src/main/resources/application.properties")}
   [ "$sockets" -le $(( 3 * upstream_pool )) ] || ok=FAIL
   # the reactive pool's connections are "vertx-pg-client"; Flyway's JDBC pool (idle since the start) is the rest
   local busy open_db other

@@ -36,7 +36,7 @@ BASELINE_SECONDS=10
 HEAP=192m            # -Xms = -Xmx: the heap is stated, not left to ergonomics (see bench/README.md)
 YOUNG=112m           # -Xmn, with -XX:SurvivorRatio=3: room for what 256 requests in flight hold at a young GC
 DB_POOL=64           # FANOUT_DB_POOL_MAX_SIZE (see bench/README.md)
-UPSTREAM_POOL=256    # quarkus.rest-client.connection-pool-size, also UpstreamCalls' bulkhead
+UPSTREAM_POOL=256    # fanout.upstream.connection-pool-size, also UpstreamCalls' bulkhead
 USERS=100000
 MAX_WAIT=600         # seconds to wait for a quiet machine before each measurement
 QUIET_CORES=0.10     # "quiet": other processes use under this many cores
@@ -258,9 +258,9 @@ export QUARKUS_HTTP_PORT=$APP_PORT
 export QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/$DB"
 export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB"
 export QUARKUS_DATASOURCE_USERNAME=$DB_USER QUARKUS_DATASOURCE_PASSWORD=$DB_PASSWORD
-export QUARKUS_REST_CLIENT_BILLING_URL=$STUB/billing QUARKUS_REST_CLIENT_ORDERS_URL=$STUB/orders
-export QUARKUS_REST_CLIENT_RECOMMENDATIONS_URL=$STUB/recommendations QUARKUS_REST_CLIENT_DIRECTORY_URL=$STUB/directory
-export FANOUT_DB_POOL_MAX_SIZE=$DB_POOL QUARKUS_REST_CLIENT_CONNECTION_POOL_SIZE=$UPSTREAM_POOL
+export FANOUT_PROFILE_BILLING_URL=$STUB/billing FANOUT_PROFILE_ORDERS_URL=$STUB/orders
+export FANOUT_PROFILE_RECOMMENDATIONS_URL=$STUB/recommendations FANOUT_SYNC_DIRECTORY_URL=$STUB/directory
+export FANOUT_DB_POOL_MAX_SIZE=$DB_POOL FANOUT_UPSTREAM_CONNECTION_POOL_SIZE=$UPSTREAM_POOL
 # Traces: the default records none (sampler ratio 0, ids only); "exported" sets an endpoint, which
 # raises the ratio to 1 (TraceExportConfigSourceFactory), and every span goes to a sink that keeps nothing.
 case "$TRACING" in
@@ -557,7 +557,7 @@ REPORT="$WORK/report.md"
   echo "- machine: $MACHINE; $(java -version 2>&1 | head -1); PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "- commit: $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- src pom.xml bench/peers || echo ' (+ uncommitted changes)')"
   [[ " $STACKS " == *" fanout "* ]] &&
-    echo "- Fanout: prod mode, JVM, \`${APP_OPTS[*]}\`, FANOUT_DB_POOL_MAX_SIZE=$DB_POOL, QUARKUS_REST_CLIENT_CONNECTION_POOL_SIZE=$UPSTREAM_POOL"
+    echo "- Fanout: prod mode, JVM, \`${APP_OPTS[*]}\`, FANOUT_DB_POOL_MAX_SIZE=$DB_POOL, FANOUT_UPSTREAM_CONNECTION_POOL_SIZE=$UPSTREAM_POOL"
   [[ " $STACKS " == *" native "* ]] &&
     echo "- Fanout native: the executable of $(basename "$NATIVE_ZIP") ($(cat "$WORK/native/VERIFICATION-BUILD.txt" 2>/dev/null || echo "release build")), \`${NATIVE_OPTS[*]}\`, the same pools"
   [[ " $STACKS " == *" asyncio "* ]] &&

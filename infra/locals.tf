@@ -123,10 +123,10 @@ locals {
       FANOUT_DB_POOL_MAX_SIZE                                    = tostring(var.db_pool_max_size) # application.properties reads this one
 
       # Upstreams
-      QUARKUS_REST_CLIENT_BILLING_URL         = var.upstream_urls.billing
-      QUARKUS_REST_CLIENT_ORDERS_URL          = var.upstream_urls.orders
-      QUARKUS_REST_CLIENT_RECOMMENDATIONS_URL = var.upstream_urls.recommendations
-      QUARKUS_REST_CLIENT_DIRECTORY_URL       = var.upstream_urls.directory
+      FANOUT_PROFILE_BILLING_URL         = var.upstream_urls.billing
+      FANOUT_PROFILE_ORDERS_URL          = var.upstream_urls.orders
+      FANOUT_PROFILE_RECOMMENDATIONS_URL = var.upstream_urls.recommendations
+      FANOUT_SYNC_DIRECTORY_URL          = var.upstream_urls.directory
 
       FANOUT_METRICS_NAMESPACE = var.metrics_namespace
     },

@@ -366,7 +366,7 @@ variable "log_retention_days" {
 }
 
 variable "upstream_urls" {
-  description = "Base URLs of the upstream HTTP services (QUARKUS_REST_CLIENT_<NAME>_URL)."
+  description = "Base URLs of the upstream HTTP services (FANOUT_PROFILE_<NAME>_URL; directory: FANOUT_SYNC_DIRECTORY_URL)."
   type = object({
     billing         = string
     orders          = string

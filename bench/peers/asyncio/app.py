@@ -49,7 +49,7 @@ DIGITS = re.compile(r"[0-9]+")
 
 class Settings:
     """Fanout's application.properties, read the way Quarkus reads it for the keys used here: an
-    environment variable named after the key (QUARKUS_REST_CLIENT_CONNECTION_POOL_SIZE) wins,
+    environment variable named after the key (FANOUT_UPSTREAM_CONNECTION_POOL_SIZE) wins,
     then the property, whose `${VAR:default}` is expanded. One source for both stacks: a timeout
     changed for Fanout changes here too."""
 
@@ -432,19 +432,19 @@ async def start():
     # Not split: the kernel does not hand the accepted connections out evenly, and a worker with
     # more than half of them would refuse calls that Fanout, one process, makes (seen in a smoke
     # run's warm-up at 256 connections: "billing has as many calls in flight as this instance allows" with
-    # 128 per worker). Each worker has a client of Fanout's pool size, as each Fanout REST client does.
-    upstream_pool = SETTINGS.integer("quarkus.rest-client.connection-pool-size")
+    # 128 per worker). Each worker has a client of Fanout's pool size, as each of Fanout's upstream clients does.
+    upstream_pool = SETTINGS.integer("fanout.upstream.connection-pool-size")
     pool = await asyncpg.create_pool(
         os.environ["QUARKUS_DATASOURCE_REACTIVE_URL"], user=os.environ.get("QUARKUS_DATASOURCE_USERNAME"), password=os.environ.get("QUARKUS_DATASOURCE_PASSWORD"),
         min_size=0, max_size=db_pool, connection_class=NoResetConnection,
         max_inactive_connection_lifetime=SETTINGS.seconds("quarkus.datasource.reactive.idle-timeout"),
         timeout=SETTINGS.seconds("fanout.database.connect-timeout"))
-    urls = {name: os.environ[f"QUARKUS_REST_CLIENT_{name.upper()}_URL"].rstrip("/")
+    urls = {name: os.environ[f"FANOUT_PROFILE_{name.upper()}_URL"].rstrip("/")
             for name in ("billing", "orders", "recommendations")}
-    # Connect and read timeouts as Fanout's REST client (ms); the read timeout is only a safety
+    # Connect and read timeouts as Fanout's upstream clients; the read timeout is only a safety
     # net behind each call's own timeout. The pool may hold every upstream's share at once.
     limits = httpx.Limits(max_connections=3 * upstream_pool, max_keepalive_connections=3 * upstream_pool,
-                          keepalive_expiry=SETTINGS.integer("quarkus.rest-client.connection-ttl"))
+                          keepalive_expiry=SETTINGS.seconds("fanout.upstream.keep-alive-timeout"))
     transport = httpx.AsyncHTTPTransport(limits=limits)
     # httpx 0.23 takes no network backend, so its pool is replaced by the same pool on asyncio's streams.
     transport._pool = httpcore.AsyncConnectionPool(
@@ -452,8 +452,8 @@ async def start():
         keepalive_expiry=limits.keepalive_expiry, network_backend=AsyncioBackend())
     client = httpx.AsyncClient(
         transport=transport,
-        timeout=httpx.Timeout(SETTINGS.integer("quarkus.rest-client.read-timeout") / 1000,
-                              connect=SETTINGS.integer("quarkus.rest-client.connect-timeout") / 1000, pool=None))
+        timeout=httpx.Timeout(SETTINGS.seconds("fanout.upstream.read-timeout"),
+                              connect=SETTINGS.seconds("fanout.upstream.connect-timeout"), pool=None))
     app.state.pool, app.state.client = pool, client
     app.state.profiles = Profiles(Users(pool, db_pool, db_waiting), Upstreams(client, urls, upstream_pool), SETTINGS)
     LOG.warning("peer worker %d started: DB pool %d (+%d waiting), %d calls in flight per upstream",

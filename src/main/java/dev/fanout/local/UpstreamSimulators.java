@@ -20,7 +20,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 /**
  * Mounts the {@link UpstreamStandIn} on the application's own router in dev mode, under
  * {@value #PREFIX}/{upstream}/..., so that {@code quarkus:dev} runs the whole function set with
- * no other service; {@code %dev} points the REST clients here. Each upstream starts with its
+ * no other service; {@code %dev} points the upstream clients here. Each upstream starts with its
  * configured latency and failures ({@link SimulatorConfig}), so that a developer can watch the
  * functions degrade, and can be changed while dev mode runs over
  * {@value #PREFIX}{@value UpstreamStandIn#CONTROL}/{upstream}, as the tests and the fault harness do.

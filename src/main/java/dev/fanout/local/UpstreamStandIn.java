@@ -215,7 +215,7 @@ public final class UpstreamStandIn implements AutoCloseable {
         return server.actualPort();
     }
 
-    /** The base URL of one upstream, as a REST client's URL. */
+    /** The base URL of one upstream, as its {@code url} setting takes it. */
     public String url(String upstream) {
         return "http://127.0.0.1:" + port() + "/" + upstream;
     }

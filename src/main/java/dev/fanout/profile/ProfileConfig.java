@@ -8,7 +8,7 @@ import io.smallrye.config.ConfigMapping;
 /**
  * Time bounds of the profile's parts. Each is a ceiling: a part gets its own
  * timeout or what is left of the request's deadline, whichever is shorter.
- * The REST clients' read timeout ({@code quarkus.rest-client.read-timeout}) is
+ * The upstream clients' read timeout ({@code fanout.upstream.read-timeout}) is
  * only a safety net behind these.
  */
 @ConfigMapping(prefix = "fanout.profile")

@@ -2,6 +2,7 @@ package dev.fanout.upstream;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,11 +11,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.WebApplicationException;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.concurrent.Hedge;
@@ -34,7 +34,11 @@ import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClosedException;
 
 /**
- * Every call to an upstream goes through here. A call
+ * Every call to an upstream goes through here: a JSON {@code GET} on the upstream's own pooled
+ * Vert.x {@code HttpClient} ({@link UpstreamClients}). Not the Quarkus REST client: its
+ * per-call path (header maps, URI templates, handler chains, a second span) cost more CPU
+ * per profile than the call itself, and its cancelled calls needed a workaround to free
+ * their connections (bench/README.md). A call
  * <ul>
  * <li>waits for one of the upstream's pooled connections when all are busy, in line and
  * holding no thread, bounded by its own time; only past {@code fanout.upstream.max-waiting}
@@ -45,7 +49,8 @@ import io.vertx.core.http.HttpClosedException;
  * answer;</li>
  * <li>is translated: a 404 is {@link UpstreamNotFoundException}, anything else an
  * {@link UpstreamFailureException} that says what happened without internals;</li>
- * <li>is observed: a {@code fanout.upstream.calls} timer and a span per call, tagged with
+ * <li>is observed: a {@code fanout.upstream.calls} timer and one span per call, whose context
+ * the request carries ({@code traceparent}), tagged with
  * the upstream and the outcome ({@code success}, {@code not_found}, {@code error},
  * {@code timeout}, {@code rejected}, or {@code cancelled} when a sibling's failure or
  * the deadline ended it).</li>
@@ -60,48 +65,68 @@ public class UpstreamCalls {
     static final String UPSTREAM = "upstream";
     static final String OUTCOME = "outcome";
     private static final AttributeKey<String> OUTCOME_ATTRIBUTE = AttributeKey.stringKey("fanout.outcome");
-    private static final String CONNECTION_CLOSED = "Connection was closed";
     private static final String CONNECTION_RESET = "Connection reset";
 
-    private final int connectionsPerUpstream;
     private final UpstreamConfig config;
-    private final Map<String, Permits> connections = new ConcurrentHashMap<>();
-    /** Looked up once per upstream and outcome, not on every call. */
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-    private final Map<String, Counter> hedgeCounters = new ConcurrentHashMap<>();
-    private final Map<String, HedgePolicy> hedgePolicies = new ConcurrentHashMap<>();
+    private final UpstreamClients clients;
+    private final ObjectMapper json;
     private final MeterRegistry meters;
     private final Tracer tracer;
     private final WaitTimes waitTimes;
+    private final Map<String, Permits> connections = new ConcurrentHashMap<>();
+    /** Made once per answer type, per upstream and outcome, not on every call. */
+    private final Map<JavaType, ObjectReader> readers = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> hedgeCounters = new ConcurrentHashMap<>();
+    private final Map<String, HedgePolicy> hedgePolicies = new ConcurrentHashMap<>();
 
-    public UpstreamCalls(@ConfigProperty(name = "quarkus.rest-client.connection-pool-size") int connectionPoolSize,
-            UpstreamConfig config, MeterRegistry meters, Tracer tracer, WaitTimes waitTimes) {
-        this.connectionsPerUpstream = connectionPoolSize;
+    UpstreamCalls(UpstreamConfig config, UpstreamClients clients, ObjectMapper json, MeterRegistry meters, Tracer tracer,
+            WaitTimes waitTimes) {
         this.config = config;
+        this.clients = clients;
+        this.json = json;
         this.meters = meters;
         this.tracer = tracer;
         this.waitTimes = waitTimes;
     }
 
     /**
-     * One call, whose request is made by {@code call} once a pooled connection is free. It is
-     * handed the {@code Request-Timeout} to send (milliseconds), or {@code null} where the
-     * upstream's settings do not propagate the deadline.
+     * {@code GET} {@code pathAndQuery} below the upstream's base URL, its JSON answer read as
+     * {@code answer}. The request carries the call's trace context and, where the upstream's
+     * settings say so, the {@code Request-Timeout} the call still has as it leaves.
      */
-    public <T> Uni<T> call(String upstream, Function<Long, Uni<T>> call, UpstreamSettings settings, Deadline deadline) {
+    public <T> Uni<T> get(String upstream, String pathAndQuery, Class<T> answer, UpstreamSettings settings, Deadline deadline) {
+        return get(upstream, pathAndQuery, json.constructType(answer), settings, deadline);
+    }
+
+    /** As {@link #get}, for an answer that is a JSON array of {@code element}. */
+    public <T> Uni<List<T>> getList(String upstream, String pathAndQuery, Class<T> element, UpstreamSettings settings,
+            Deadline deadline) {
+        return get(upstream, pathAndQuery, json.getTypeFactory().constructCollectionType(List.class, element), settings, deadline);
+    }
+
+    private <T> Uni<T> get(String upstream, String pathAndQuery, JavaType answer, UpstreamSettings settings, Deadline deadline) {
+        if (settings.url().isEmpty()) {
+            return Uni.createFrom().failure(new UpstreamFailureException(upstream, "has no URL configured", null));
+        }
+        UpstreamClients.UpstreamClient client = clients.of(upstream, settings.url().get());
+        ObjectReader reader = readers.computeIfAbsent(answer, json::readerFor);
         return Uni.createFrom().deferred(() -> {
             Duration budget = deadline.cap(settings.timeout());
             Deadline callDeadline = Deadline.after(budget);
-            Supplier<Uni<T>> request = () -> call.apply(settings.propagateDeadline() ? requestTimeoutOf(callDeadline) : null);
+            Span span = tracer.spanBuilder("upstream " + upstream).setAttribute(UPSTREAM, upstream).startSpan();
+            Function<Runnable, Uni<T>> request = release -> HttpExchange
+                    .send(client.http, client.get(pathAndQuery, requestTimeoutOf(settings, callDeadline), span), release)
+                    .map(exchanged -> HttpAnswers.read(upstream, exchanged, reader));
             Uni<T> sent = settings.hedge().enabled()
                     ? hedged(upstream, () -> sent(upstream, request), settings.hedge(), callDeadline)
                     : sent(upstream, request);
-            return observed(upstream, bounded(upstream, sent, budget, callDeadline));
+            return observed(upstream, span, bounded(upstream, sent, budget, callDeadline));
         });
     }
 
     /** One request on a pooled connection, tried once more if that connection closed under it. */
-    private <T> Uni<T> sent(String upstream, Supplier<Uni<T>> request) {
+    private <T> Uni<T> sent(String upstream, Function<Runnable, Uni<T>> request) {
         return Uni.createFrom().deferred(() -> onPooledConnection(upstream, request))
                 .onFailure(UpstreamCalls::isConnectionClosed).retry().atMost(1);
     }
@@ -115,7 +140,7 @@ public class UpstreamCalls {
     /**
      * Sent again if it has not answered after the upstream's recent p95, while the call's time
      * leaves at least as long again and the hedging budget allows; the loser is cancelled, its
-     * request reset ({@link ResettableCall}).
+     * request reset ({@link HttpExchange}).
      */
     private <T> Uni<T> hedged(String upstream, Supplier<Uni<T>> attempt, UpstreamSettings.Hedging settings,
             Deadline callDeadline) {
@@ -135,15 +160,20 @@ public class UpstreamCalls {
                 UPSTREAM, upstream, OUTCOME, outcome.name().toLowerCase(Locale.ROOT)));
     }
 
-    /** What is left of the call's time as the request leaves, less the margin for the answer's way back; at least 1. */
-    private long requestTimeoutOf(Deadline callDeadline) {
+    /**
+     * What is left of the call's time as the request leaves, less the margin for the answer's
+     * way back, at least 1; {@code null} where the upstream's settings do not propagate it.
+     */
+    private Long requestTimeoutOf(UpstreamSettings settings, Deadline callDeadline) {
+        if (!settings.propagateDeadline()) {
+            return null;
+        }
         return Math.max(1, callDeadline.remaining().minus(config.deadlineMargin()).toMillis());
     }
 
     /** Times and traces one call from its subscription to however it ends. */
-    private <T> Uni<T> observed(String upstream, Uni<T> call) {
+    private <T> Uni<T> observed(String upstream, Span span, Uni<T> call) {
         long started = System.nanoTime();
-        Span span = tracer.spanBuilder("upstream " + upstream).setAttribute(UPSTREAM, upstream).startSpan();
         return call.onTermination().invoke((item, failure, cancelled) -> {
             String outcome = cancelled ? "cancelled" : outcomeOf(failure);
             timerOf(upstream, outcome).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -177,27 +207,26 @@ public class UpstreamCalls {
     }
 
     /**
-     * Runs the request holding one of the upstream's connection permits, as many as the REST
+     * Runs the request holding one of the upstream's connection permits, as many as its
      * client's pool has connections, waiting in line while all are busy. The permit is held
-     * until the client has really let go of the request ({@link ResettableCall}), not just
-     * until our caller stopped waiting, so the client itself never has a waiting request: a
-     * request cancelled while it waits inside the client's pool can lose that connection's
-     * slot (seen with the Quarkus REST client under a cancel storm). A call that gives up
-     * while in our line leaves it at once.
+     * until the request has really ended ({@link HttpExchange}), not just until our caller
+     * stopped waiting, so that the client's own pool never has a waiter: its waiters hold no
+     * deadline and cannot leave. A call that gives up while in our line leaves it at once.
      */
-    private <T> Uni<T> onPooledConnection(String upstream, Supplier<Uni<T>> request) {
-        return connectionsOf(upstream).runUntilReleased(release -> ResettableCall.run(request, release))
+    private <T> Uni<T> onPooledConnection(String upstream, Function<Runnable, Uni<T>> request) {
+        return connectionsOf(upstream).runUntilReleased(request)
                 .onFailure(PermitsExhaustedException.class).transform(full -> new UpstreamSaturatedException(upstream));
     }
 
     private Permits connectionsOf(String upstream) {
-        return connections.computeIfAbsent(upstream, name -> new Permits(connectionsPerUpstream, config.maxWaiting(), waitTimes.line()));
+        return connections.computeIfAbsent(upstream,
+                name -> new Permits(config.connectionPoolSize(), config.maxWaiting(), waitTimes.line()));
     }
 
     /**
      * The pooled connection closed or was reset under the call before its answer was read:
      * the upstream closed an idle keep-alive connection just as we reused it, or Vert.x closed
-     * it for a reset that landed as another call's answer ended (see {@link ResettableCall}).
+     * it for a reset that landed as another call's answer ended (see {@link HttpExchange}).
      * Every upstream call is a GET, so one more try, within the same timeout, is safe; a
      * second such failure is the upstream's.
      */
@@ -208,26 +237,17 @@ public class UpstreamCalls {
     private static boolean saysConnectionClosed(Throwable cause) {
         String message = cause.getMessage();
         return cause instanceof HttpClosedException
-                // the REST client turns Vert.x's HttpClosedException into an IOException of the same message
-                || (cause instanceof IOException && message != null
-                        && (message.equals(CONNECTION_CLOSED) || message.startsWith(CONNECTION_RESET)));
+                // the peer's RST, as the JDK ("Connection reset") or Netty's epoll ("...: Connection reset by peer") says it
+                || (cause instanceof IOException && message != null && message.contains(CONNECTION_RESET));
     }
 
     private static boolean isForeign(Throwable failure) {
-        return !(failure instanceof UpstreamTimeoutException || failure instanceof UpstreamSaturatedException);
+        return !(failure instanceof UpstreamTimeoutException || failure instanceof UpstreamSaturatedException
+                || failure instanceof UpstreamFailureException || failure instanceof UpstreamNotFoundException);
     }
 
+    /** A failure of the exchange itself (the answers' own are {@link HttpAnswers}'), saying what happened without internals. */
     static Throwable translate(String upstream, Throwable failure) {
-        if (failure instanceof WebApplicationException http) {
-            int status = http.getResponse().getStatus();
-            if (status == 404) {
-                return new UpstreamNotFoundException(upstream);
-            }
-            return new UpstreamFailureException(upstream, "answered HTTP " + status, failure);
-        }
-        if (Causes.any(failure, JsonProcessingException.class)) {
-            return new UpstreamFailureException(upstream, "sent a malformed answer", failure);
-        }
         if (Causes.any(failure, IOException.class) || Causes.any(failure, VertxException.class)) {
             return new UpstreamFailureException(upstream, "could not be reached or dropped the connection", failure);
         }

@@ -1,15 +1,23 @@
 package dev.fanout.upstream;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.WithDefault;
 
 /**
  * What a feature configures for each upstream it calls; its {@code @ConfigMapping} groups
  * extend this, so the keys sit beside the feature's other settings
- * ({@code fanout.profile.billing.timeout}, {@code fanout.profile.billing.propagate-deadline}).
+ * ({@code fanout.profile.billing.url}, {@code fanout.profile.billing.timeout}).
  */
 public interface UpstreamSettings {
+
+    /**
+     * The upstream's base URL ({@code http://billing.internal:8080/v1}); its paths go below it.
+     * Unset, every call fails as the upstream's failure ({@code has no URL configured}).
+     */
+    Optional<URI> url();
 
     /** The call's own ceiling; it gets this or what is left of the request's deadline, whichever is shorter. */
     Duration timeout();

@@ -62,7 +62,7 @@ class AdmissionTest {
                     "fanout.http.admission.max-lag", "PT0.05S",
                     "fanout.http.admission.interval", "PT0.2S",
                     "fanout.http.admission.max-wait", "PT0.1S",
-                    "quarkus.rest-client.connection-pool-size", "1");
+                    "fanout.upstream.connection-pool-size", "1");
         }
     }
 

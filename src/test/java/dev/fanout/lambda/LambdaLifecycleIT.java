@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fanout.local.UpstreamStandIn;
+import dev.fanout.support.UpstreamUrls;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -139,7 +140,7 @@ class LambdaLifecycleIT {
         env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
         env.put("QUARKUS_FLYWAY_MIGRATE_AT_START", Boolean.toString(migrate));
         for (String upstream : UpstreamStandIn.UPSTREAMS) {
-            env.put("QUARKUS_REST_CLIENT_" + upstream.toUpperCase() + "_URL",
+            env.put(UpstreamUrls.environmentVariable(upstream),
                     upstreams == null ? "http://127.0.0.1:" + freePort() : upstreams.url(upstream));
         }
         app = launch.start();

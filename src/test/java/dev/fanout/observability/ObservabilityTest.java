@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
@@ -114,6 +116,23 @@ class ObservabilityTest {
             assertThat(upstreams.exchanges(upstream)).singleElement()
                     .satisfies(exchange -> assertThat(exchange.traceparent).matches(TRACEPARENT));
         }
+    }
+
+    /** Each call's request is in the caller's trace, as a child of that call's own span: one span per call. */
+    @Test
+    void eachUpstreamRequestCarriesTheCallersTraceAndItsCallsOwnSpan() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String callerSpanId = "00f067aa0ba902b7";
+        given().header("traceparent", "00-" + traceId + "-" + callerSpanId + "-00")
+                .get("/users/" + userId + "/profile").then().statusCode(200);
+
+        List<String> parentSpanIds = Stream.of("billing", "orders", "recommendations")
+                .map(upstream -> upstreams.exchanges(upstream).get(0).traceparent.split("-"))
+                .peek(traceparent -> assertThat(traceparent[1]).as("the caller's trace id").isEqualTo(traceId))
+                .map(traceparent -> traceparent[2])
+                .toList();
+        assertThat(parentSpanIds).as("each call's own span, neither the caller's nor a sibling's")
+                .doesNotContain(callerSpanId).doesNotHaveDuplicates();
     }
 
     /**

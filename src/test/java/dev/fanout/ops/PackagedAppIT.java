@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fanout.local.UpstreamStandIn;
+import dev.fanout.support.UpstreamUrls;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -101,7 +102,7 @@ class PackagedAppIT {
         env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
         env.put("QUARKUS_FLYWAY_MIGRATE_AT_START", "true");
         for (String upstream : UpstreamStandIn.UPSTREAMS) {
-            env.put("QUARKUS_REST_CLIENT_" + upstream.toUpperCase() + "_URL", upstreams.url(upstream));
+            env.put(UpstreamUrls.environmentVariable(upstream), upstreams.url(upstream));
         }
         app = launch.start();
         awaitReady();

@@ -57,7 +57,7 @@ class CancelledWaitersTest {
             // Small pools, so that a few held calls fill them; a long billing timeout, so that the
             // held calls stay held while the waits behind them are cancelled.
             // The burst's own reads get room: a lost slot would still show, as a burst that never completes.
-            return Map.of("quarkus.rest-client.connection-pool-size", "4",
+            return Map.of("fanout.upstream.connection-pool-size", "4",
                     "quarkus.datasource.reactive.max-size", "4",
                     "fanout.profile.billing.timeout", "PT30S",
                     "fanout.profile.user.timeout", "PT5S",
@@ -68,7 +68,7 @@ class CancelledWaitersTest {
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
 
-    @ConfigProperty(name = "quarkus.rest-client.connection-pool-size")
+    @ConfigProperty(name = "fanout.upstream.connection-pool-size")
     int upstreamConnections;
 
     @ConfigProperty(name = "quarkus.datasource.reactive.max-size")

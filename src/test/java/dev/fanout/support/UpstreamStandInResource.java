@@ -16,7 +16,7 @@ public class UpstreamStandInResource implements QuarkusTestResourceLifecycleMana
         stub = UpstreamStandIn.start();
         Map<String, String> config = new HashMap<>();
         for (String upstream : UpstreamStandIn.UPSTREAMS) {
-            config.put("quarkus.rest-client." + upstream + ".url", stub.url(upstream));
+            config.put(UpstreamUrls.configKey(upstream), stub.url(upstream));
         }
         return config;
     }

@@ -1,55 +1,80 @@
 package dev.fanout.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.time.Duration;
-
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Response;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
+import dev.fanout.profile.client.BillingAccount;
 import io.vertx.core.VertxException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.StreamResetException;
 
-/** How an upstream call's failures become ours ({@link UpstreamCalls#translate}) and which outcome each is counted as. */
+/**
+ * What an upstream's answer means ({@link HttpAnswers}), how the exchange's own failures
+ * become ours ({@link UpstreamCalls#translate}), and which outcome each is counted as.
+ */
 class UpstreamFailuresTest {
 
     private static final String UPSTREAM = "billing";
+    private static final ObjectReader ACCOUNT = new ObjectMapper().readerFor(BillingAccount.class);
+
+    @Test
+    void a2xxAnswerIsItsJsonReadAsAsked() {
+        BillingAccount account = HttpAnswers.read(UPSTREAM,
+                answer(200, "{\"userId\":7,\"balance\":\"12.50\",\"currency\":\"EUR\",\"status\":\"active\"}"), ACCOUNT);
+
+        assertThat(account).isEqualTo(new BillingAccount(7, "12.50", "EUR", "active"));
+    }
 
     @Test
     void a404IsNotFound() {
-        assertThat(UpstreamCalls.translate(UPSTREAM, http(404))).isInstanceOf(UpstreamNotFoundException.class);
+        assertThatThrownBy(() -> HttpAnswers.read(UPSTREAM, answer(404, ""), ACCOUNT))
+                .isInstanceOf(UpstreamNotFoundException.class);
     }
 
     @Test
-    void anyOtherStatusIsAFailureThatSaysTheStatusAndKeepsTheCause() {
-        WebApplicationException answer = http(500);
-
-        Throwable translated = UpstreamCalls.translate(UPSTREAM, answer);
-
-        assertThat(translated).isInstanceOf(UpstreamFailureException.class).hasMessage("billing answered HTTP 500")
-                .hasCause(answer);
-        assertThat(((UpstreamFailureException) translated).status()).isEqualTo(502);
-        assertThat(UpstreamCalls.translate(UPSTREAM, http(503))).hasMessage("billing answered HTTP 503");
+    void anyOtherStatusIsAFailureThatSaysTheStatus() {
+        assertThatThrownBy(() -> HttpAnswers.read(UPSTREAM, answer(500, "{}"), ACCOUNT))
+                .isInstanceOf(UpstreamFailureException.class).hasMessage("billing answered HTTP 500")
+                .satisfies(failure -> assertThat(((UpstreamFailureException) failure).status()).isEqualTo(502));
+        assertThatThrownBy(() -> HttpAnswers.read(UPSTREAM, answer(503, ""), ACCOUNT)).hasMessage("billing answered HTTP 503");
+        assertThatThrownBy(() -> HttpAnswers.read(UPSTREAM, answer(302, ""), ACCOUNT)).hasMessage("billing answered HTTP 302");
     }
 
     @Test
-    void aBrokenAnswerIsMalformedWhereverItIsWrapped() {
-        var broken = new RuntimeException("decoding failed", new JsonParseException(null, "Unexpected character"));
+    void aBrokenAnswerIsMalformedAndKeepsTheCause() {
+        assertThatThrownBy(() -> HttpAnswers.read(UPSTREAM, answer(200, "{\"userId\":"), ACCOUNT))
+                .isInstanceOf(UpstreamFailureException.class).hasMessage("billing sent a malformed answer")
+                .hasCauseInstanceOf(IOException.class);
+        assertThatThrownBy(() -> HttpAnswers.read(UPSTREAM, answer(200, "<html>"), ACCOUNT))
+                .hasMessage("billing sent a malformed answer");
+    }
 
-        assertThat(UpstreamCalls.translate(UPSTREAM, broken)).hasMessage("billing sent a malformed answer");
+    @Test
+    void anEmptyAnswerIsTheUpstreamsFailure() {
+        assertThatThrownBy(() -> HttpAnswers.read(UPSTREAM, answer(200, "null"), ACCOUNT))
+                .isInstanceOf(UpstreamFailureException.class).hasMessage("billing sent an empty answer");
+        assertThatThrownBy(() -> HttpAnswers.read(UPSTREAM, answer(200, ""), ACCOUNT))
+                .isInstanceOf(UpstreamFailureException.class);
     }
 
     @Test
     void aNetworkFailureSaysTheUpstreamCouldNotBeReached() {
         assertThat(UpstreamCalls.translate(UPSTREAM, new ConnectException("Connection refused")))
                 .hasMessage("billing could not be reached or dropped the connection");
-        assertThat(UpstreamCalls.translate(UPSTREAM, new VertxException("Connection was closed", true)))
+        assertThat(UpstreamCalls.translate(UPSTREAM, new HttpClosedException("Connection was closed")))
+                .hasMessage("billing could not be reached or dropped the connection");
+        assertThat(UpstreamCalls.translate(UPSTREAM, new VertxException("The timeout period of 5000ms has been exceeded", true)))
                 .hasMessage("billing could not be reached or dropped the connection");
     }
 
@@ -67,20 +92,20 @@ class UpstreamFailuresTest {
         assertThat(UpstreamCalls.outcomeOf(new UpstreamTimeoutException(UPSTREAM, Duration.ofSeconds(1)))).isEqualTo("timeout");
         assertThat(UpstreamCalls.outcomeOf(new UpstreamSaturatedException(UPSTREAM))).isEqualTo("rejected");
         assertThat(UpstreamCalls.outcomeOf(new UpstreamNotFoundException(UPSTREAM))).isEqualTo("not_found");
-        assertThat(UpstreamCalls.outcomeOf(UpstreamCalls.translate(UPSTREAM, http(500)))).isEqualTo("error");
+        assertThat(UpstreamCalls.outcomeOf(new UpstreamFailureException(UPSTREAM, "answered HTTP 500", null))).isEqualTo("error");
     }
 
     @Test
     void onlyAClosedOrResetPooledConnectionIsTriedAgain() {
-        assertThat(UpstreamCalls.isConnectionClosed(new RuntimeException(HttpClosedException.class.getName(),
-                new HttpClosedException("Connection was closed")))).isTrue();
-        assertThat(UpstreamCalls.isConnectionClosed(new IOException("Connection was closed"))).isTrue();
-        assertThat(UpstreamCalls.isConnectionClosed(new IOException("Connection reset by peer"))).isTrue();
+        assertThat(UpstreamCalls.isConnectionClosed(new HttpClosedException("Connection was closed"))).isTrue();
+        assertThat(UpstreamCalls.isConnectionClosed(new SocketException("Connection reset"))).isTrue();
+        assertThat(UpstreamCalls.isConnectionClosed(new IOException("recvAddress(..) failed: Connection reset by peer"))).isTrue();
         assertThat(UpstreamCalls.isConnectionClosed(new ConnectException("Connection refused"))).isFalse();
-        assertThat(UpstreamCalls.isConnectionClosed(http(500))).isFalse();
+        assertThat(UpstreamCalls.isConnectionClosed(new StreamResetException(0))).as("our own reset").isFalse();
+        assertThat(UpstreamCalls.isConnectionClosed(new UpstreamFailureException(UPSTREAM, "answered HTTP 500", null))).isFalse();
     }
 
-    private static WebApplicationException http(int status) {
-        return new WebApplicationException(Response.status(status).build());
+    private static HttpExchange.Answer answer(int status, String body) {
+        return new HttpExchange.Answer(status, Buffer.buffer(body));
     }
 }

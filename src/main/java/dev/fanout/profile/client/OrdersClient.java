@@ -4,8 +4,6 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.rest.client.inject.RestClient;
-
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.profile.ProfileConfig;
 import dev.fanout.upstream.UpstreamCalls;
@@ -17,12 +15,10 @@ public class OrdersClient {
 
     static final String UPSTREAM = "orders";
 
-    private final OrdersRestClient orders;
     private final ProfileConfig config;
     private final UpstreamCalls calls;
 
-    public OrdersClient(@RestClient OrdersRestClient orders, ProfileConfig config, UpstreamCalls calls) {
-        this.orders = orders;
+    public OrdersClient(ProfileConfig config, UpstreamCalls calls) {
         this.config = config;
         this.calls = calls;
     }
@@ -30,7 +26,7 @@ public class OrdersClient {
     /** The user's most recent orders; a user orders has never seen (404) has none. */
     public Uni<List<Order>> recentOf(long userId, Deadline deadline) {
         int limit = config.orders().limit();
-        return calls.call(UPSTREAM, requestTimeout -> orders.recent(userId, limit, requestTimeout), config.orders(), deadline)
+        return calls.getList(UPSTREAM, "/users/" + userId + "/orders?limit=" + limit, Order.class, config.orders(), deadline)
                 .onFailure(UpstreamNotFoundException.class).recoverWithItem(List.of());
     }
 }

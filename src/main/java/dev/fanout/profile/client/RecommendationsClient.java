@@ -4,8 +4,6 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.rest.client.inject.RestClient;
-
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.profile.ProfileConfig;
 import dev.fanout.upstream.UpstreamCalls;
@@ -17,20 +15,17 @@ public class RecommendationsClient {
 
     static final String UPSTREAM = "recommendations";
 
-    private final RecommendationsRestClient recommendations;
     private final ProfileConfig config;
     private final UpstreamCalls calls;
 
-    public RecommendationsClient(@RestClient RecommendationsRestClient recommendations, ProfileConfig config, UpstreamCalls calls) {
-        this.recommendations = recommendations;
+    public RecommendationsClient(ProfileConfig config, UpstreamCalls calls) {
         this.config = config;
         this.calls = calls;
     }
 
     /** Recommendations for the user; none (404) is an empty list. */
     public Uni<List<Recommendation>> forUser(long userId, Deadline deadline) {
-        return calls.call(UPSTREAM, requestTimeout -> recommendations.forUser(userId, requestTimeout), config.recommendations(),
-                deadline)
+        return calls.getList(UPSTREAM, "/users/" + userId + "/recommendations", Recommendation.class, config.recommendations(), deadline)
                 .onFailure(UpstreamNotFoundException.class).recoverWithItem(List.of());
     }
 }

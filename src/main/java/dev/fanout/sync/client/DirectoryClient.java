@@ -7,8 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 
-import org.eclipse.microprofile.rest.client.inject.RestClient;
-
 import dev.fanout.concurrent.Deadline;
 import dev.fanout.sync.SyncConfig;
 import dev.fanout.sync.SyncItemException;
@@ -21,14 +19,11 @@ public class DirectoryClient {
 
     static final String UPSTREAM = "directory";
 
-    private final DirectoryRestClient directory;
     private final SyncConfig config;
     private final UpstreamCalls calls;
     private final Validator validator;
 
-    public DirectoryClient(@RestClient DirectoryRestClient directory, SyncConfig config, UpstreamCalls calls,
-            Validator validator) {
-        this.directory = directory;
+    public DirectoryClient(SyncConfig config, UpstreamCalls calls, Validator validator) {
         this.config = config;
         this.calls = calls;
         this.validator = validator;
@@ -40,15 +35,12 @@ public class DirectoryClient {
      * rules (or names another id) is a {@link SyncItemException} that says what is wrong.
      */
     public Uni<DirectoryPerson> personOf(long userId, Deadline deadline) {
-        return calls.call(UPSTREAM, requestTimeout -> directory.person(userId, requestTimeout), config.directory(), deadline)
+        return calls.get(UPSTREAM, "/people/" + userId, DirectoryPerson.class, config.directory(), deadline)
                 .onFailure(UpstreamNotFoundException.class).transform(missing -> new NotInDirectoryException())
                 .map(person -> checked(userId, person));
     }
 
     private DirectoryPerson checked(long userId, DirectoryPerson person) {
-        if (person == null) {
-            throw new SyncItemException("directory sent an empty answer");
-        }
         Set<ConstraintViolation<DirectoryPerson>> violations = validator.validate(person);
         if (!violations.isEmpty()) {
             String broken = violations.stream()

@@ -8,11 +8,13 @@ import jakarta.validation.constraints.Size;
 
 import dev.fanout.users.Plans;
 import dev.fanout.users.UserLimits;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * directory's answer for one person. The constraints are the users table's own rules:
  * an answer that breaks one is that item's failure, never a row.
  */
+@RegisterForReflection // read from an upstream's JSON by UpstreamCalls, which no Quarkus extension sees
 public record DirectoryPerson(
         @NotNull Long id,
         @NotBlank @Email @Size(max = UserLimits.EMAIL_MAX)

@@ -27,14 +27,14 @@ import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
 
 /**
- * Calls cancelled right after they start, before the REST client has a connection for
- * them: the window in which the client alone would drop its request unsent and keep
- * the connection leased until its 5 s read timeout.
+ * Calls cancelled right after they start, before the pool has lent them a connection
+ * ({@link HttpExchange}): the window in which a request could be dropped unsent and keep
+ * its connection leased until the 5 s read timeout (the Quarkus REST client did that).
  */
 @QuarkusTest
-@TestProfile(ResettableCallTest.PoolOf64.class)
+@TestProfile(CancelledCallsTest.PoolOf64.class)
 @QuarkusTestResource(UpstreamStandInResource.class)
-class ResettableCallTest {
+class CancelledCallsTest {
 
     /** The client's pool here: smaller than the calls cancelled, which is what the test needs (the default is 256). */
     private static final int POOL = 64;
@@ -42,14 +42,14 @@ class ResettableCallTest {
     public static class PoolOf64 implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.rest-client.connection-pool-size", String.valueOf(POOL));
+            return Map.of("fanout.upstream.connection-pool-size", String.valueOf(POOL));
         }
     }
 
     /**
      * More than the client's pool. The bulkhead admits {@link #POOL} and the rest wait, since
-     * a slot is held until the request is reset; when cancelling freed the slot at once (the
-     * defect), all 200 got in and their dropped requests leased the whole pool.
+     * a slot is held until the request is reset; were a slot freed when the caller left, all
+     * 200 would get in, and requests dropped unsent would lease the whole pool.
      */
     private static final int CANCELLED_CALLS = 200;
     /** Not one of the cancelled calls' ids (1..200). */
