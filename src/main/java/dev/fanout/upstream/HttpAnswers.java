@@ -18,6 +18,9 @@ final class HttpAnswers {
         if (status < 200 || status > 299) {
             throw new UpstreamFailureException(upstream, "answered HTTP " + status, null);
         }
+        if (answer.body().length() == 0) {
+            throw new UpstreamFailureException(upstream, "sent an empty answer", null);
+        }
         T read;
         try {
             read = reader.readValue(answer.body().getBytes());

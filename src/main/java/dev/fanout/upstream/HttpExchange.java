@@ -19,10 +19,14 @@ import io.vertx.core.http.RequestOptions;
  * Cancelled before the pool has lent it a connection, the request is reset as soon as it
  * has one, never sent and never left holding it. Cancelled while it runs, it is reset: an
  * HTTP/1.1 reset closes the connection, so the upstream sees the call abandoned. An answer
- * already read to its end is never reset (Vert.x would close a connection the pool may
- * already have lent to another call). {@code whenReleased} runs once, when the request has
- * ended one of these ways, not when our caller stopped waiting: the caller's bound on
- * connections in use ({@link dev.fanout.concurrent.Permits}) then matches the pool's.
+ * this exchange has read to its end is not reset (Vert.x would close a connection the pool
+ * may already have lent to another call). That narrows the window rather than closing it:
+ * a pooled connection can live on another event loop, where its response may end just before
+ * the reset lands; the call that then meets the closed connection is tried once more
+ * ({@link UpstreamCalls}). {@code whenReleased} runs once, when the request has ended one of
+ * these ways, not when our caller stopped waiting: the caller's bound on connections in use
+ * ({@link dev.fanout.concurrent.Permits}) then follows the pool's, a moment ahead of the
+ * pool's own recycling.
  */
 final class HttpExchange {
 
@@ -46,7 +50,11 @@ final class HttpExchange {
         return Uni.createFrom().emitter(emitter -> {
             HttpExchange exchange = new HttpExchange(emitter, whenReleased);
             emitter.onTermination(exchange::resetIfUnanswered);
-            client.request(options).onComplete(exchange::lent);
+            try {
+                client.request(options).onComplete(exchange::lent);
+            } catch (RuntimeException refused) { // a closed client, or options it does not take
+                exchange.ended(null, refused);
+            }
         });
     }
 

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -29,16 +30,17 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClosedException;
 
 /**
  * Every call to an upstream goes through here: a JSON {@code GET} on the upstream's own pooled
- * Vert.x {@code HttpClient} ({@link UpstreamClients}). Not the Quarkus REST client: its
- * per-call path (header maps, URI templates, handler chains, a second span) cost more CPU
- * per profile than the call itself, and its cancelled calls needed a workaround to free
- * their connections (bench/README.md). A call
+ * Vert.x {@code HttpClient} ({@link UpstreamClients}). Not the Quarkus REST client: with it
+ * a profile took 28 % more CPU (its per-call header maps, URI templates, handler chains and
+ * second span), and its cancelled calls needed a workaround to free their connections
+ * (bench/results/2026-12-02-rest-client-vs-vertx-summary.md). A call
  * <ul>
  * <li>waits for one of the upstream's pooled connections when all are busy, in line and
  * holding no thread, bounded by its own time; only past {@code fanout.upstream.max-waiting}
@@ -65,6 +67,7 @@ public class UpstreamCalls {
     static final String UPSTREAM = "upstream";
     static final String OUTCOME = "outcome";
     private static final AttributeKey<String> OUTCOME_ATTRIBUTE = AttributeKey.stringKey("fanout.outcome");
+    private static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
     private static final String CONNECTION_RESET = "Connection reset";
 
     private final UpstreamConfig config;
@@ -106,17 +109,20 @@ public class UpstreamCalls {
     }
 
     private <T> Uni<T> get(String upstream, String pathAndQuery, JavaType answer, UpstreamSettings settings, Deadline deadline) {
-        if (settings.url().isEmpty()) {
-            return Uni.createFrom().failure(new UpstreamFailureException(upstream, "has no URL configured", null));
-        }
-        UpstreamClients.UpstreamClient client = clients.of(upstream, settings.url().get());
         ObjectReader reader = readers.computeIfAbsent(answer, json::readerFor);
         return Uni.createFrom().deferred(() -> {
+            UpstreamClients.UpstreamClient client = clients.of(upstream, settings.url());
             Duration budget = deadline.cap(settings.timeout());
             Deadline callDeadline = Deadline.after(budget);
-            Span span = tracer.spanBuilder("upstream " + upstream).setAttribute(UPSTREAM, upstream).startSpan();
+            // The caller's context, captured here: the request may leave later from another call's
+            // thread (when a permit is passed on) or from a hedge's timer.
+            Context parent = Context.current();
+            Span span = client.span(tracer.spanBuilder("upstream " + upstream).setParent(parent)
+                    .setAttribute(UPSTREAM, upstream)).startSpan();
+            Context callContext = parent.with(span);
             Function<Runnable, Uni<T>> request = release -> HttpExchange
-                    .send(client.http, client.get(pathAndQuery, requestTimeoutOf(settings, callDeadline), span), release)
+                    .send(client.http(), client.get(pathAndQuery, requestTimeoutOf(settings, callDeadline), callContext), release)
+                    .invoke(exchanged -> span.setAttribute(HTTP_STATUS, exchanged.status()))
                     .map(exchanged -> HttpAnswers.read(upstream, exchanged, reader));
             Uni<T> sent = settings.hedge().enabled()
                     ? hedged(upstream, () -> sent(upstream, request), settings.hedge(), callDeadline)
@@ -210,8 +216,9 @@ public class UpstreamCalls {
      * Runs the request holding one of the upstream's connection permits, as many as its
      * client's pool has connections, waiting in line while all are busy. The permit is held
      * until the request has really ended ({@link HttpExchange}), not just until our caller
-     * stopped waiting, so that the client's own pool never has a waiter: its waiters hold no
-     * deadline and cannot leave. A call that gives up while in our line leaves it at once.
+     * stopped waiting, so that calls wait in our line, not in the client's own pool, whose
+     * waiters hold no deadline and cannot leave (at most a moment, while an ended request's
+     * connection is recycled). A call that gives up while in our line leaves it at once.
      */
     private <T> Uni<T> onPooledConnection(String upstream, Function<Runnable, Uni<T>> request) {
         return connectionsOf(upstream).runUntilReleased(request)
@@ -248,7 +255,9 @@ public class UpstreamCalls {
 
     /** A failure of the exchange itself (the answers' own are {@link HttpAnswers}'), saying what happened without internals. */
     static Throwable translate(String upstream, Throwable failure) {
-        if (Causes.any(failure, IOException.class) || Causes.any(failure, VertxException.class)) {
+        if (Causes.any(failure, IOException.class) || Causes.any(failure, VertxException.class)
+                // Vert.x's idle (read) timeout, a java.util.concurrent.TimeoutException
+                || Causes.any(failure, TimeoutException.class)) {
             return new UpstreamFailureException(upstream, "could not be reached or dropped the connection", failure);
         }
         return new UpstreamFailureException(upstream, "failed", failure);

@@ -3,6 +3,7 @@ package dev.fanout.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +16,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fanout.local.UpstreamStandIn;
 import dev.fanout.support.OtlpReceiverStub;
 import dev.fanout.support.OtlpReceiverStub.ReceivedSpan;
 import dev.fanout.support.PackagedApp;
+import dev.fanout.support.UpstreamUrls;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -38,6 +43,7 @@ class TracingIT {
     private static EmbeddedPostgres postgres;
     private static OtlpReceiverStub collector;
     private static PackagedApp app;
+    private static UpstreamStandIn upstreams;
 
     @BeforeAll
     static void start() throws Exception {
@@ -47,6 +53,7 @@ class TracingIT {
                 .setPGStartupWait(STARTUP)
                 .start();
         collector = OtlpReceiverStub.start();
+        upstreams = UpstreamStandIn.start();
         Map<String, String> env = new HashMap<>(PackagedApp.database(postgres.getPort(), true));
         env.put("QUARKUS_FLYWAY_MIGRATE_AT_START", "true");
         // What infra/ sets when tracing is on; the exporter and the propagators are the build's own.
@@ -54,6 +61,9 @@ class TracingIT {
         env.put("QUARKUS_OTEL_PROPAGATORS", "tracecontext,baggage,xray");
         env.put("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", collector.url());
         env.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "PT0.2S"); // a test need not wait the default 5 s
+        for (String upstream : UpstreamStandIn.UPSTREAMS) {
+            env.put(UpstreamUrls.environmentVariable(upstream), upstreams.url(upstream));
+        }
         app = PackagedApp.start(env, Path.of("target", "tracing-it.log"));
         app.awaitOk("/q/health/ready", STARTUP);
     }
@@ -65,6 +75,9 @@ class TracingIT {
         }
         if (collector != null) {
             collector.close();
+        }
+        if (upstreams != null) {
+            upstreams.close();
         }
         if (postgres != null) {
             postgres.close();
@@ -87,6 +100,38 @@ class TracingIT {
                     assertThat(span.parentSpanId()).isEqualTo(server.spanId());
                 }));
         assertThat(collector.protocols()).contains("grpc");
+    }
+
+    /**
+     * One client span per upstream call, ours, a child of the request's; each upstream request
+     * names that span as its parent. The Quarkus REST client, before, added a second span per call.
+     */
+    @Test
+    void eachUpstreamCallIsOneClientSpanWhoseContextTheRequestCarries() throws Exception {
+        HttpResponse<String> created = app.send(app.request("/users").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"traced@example.com\",\"displayName\":\"Traced\",\"plan\":\"pro\"}")));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        long id = new ObjectMapper().readTree(created.body()).path("id").asLong();
+        String traceId = "6e0c63257de34c92bf9efcd03927272e";
+        upstreams.reset();
+
+        HttpResponse<String> profile = app.send(app.request("/users/" + id + "/profile")
+                .header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01").GET());
+        assertThat(profile.statusCode()).as(profile.body()).isEqualTo(200);
+
+        ReceivedSpan server = await().atMost(Duration.ofSeconds(20)).until(() -> serverSpanOf(traceId), span -> span != null);
+        for (String upstream : new String[] { "billing", "orders", "recommendations" }) {
+            ReceivedSpan call = await().atMost(Duration.ofSeconds(20)).until(() -> collector.spans().stream()
+                    .filter(span -> span.traceId().equals(traceId) && span.name().equals("upstream " + upstream))
+                    .findFirst().orElse(null), span -> span != null);
+            assertThat(call.kind()).as(upstream).isEqualTo(ReceivedSpan.KIND_CLIENT);
+            assertThat(call.parentSpanId()).as(upstream + "'s parent").isEqualTo(server.spanId());
+            assertThat(upstreams.exchanges(upstream)).singleElement()
+                    .satisfies(exchange -> assertThat(exchange.traceparent).isEqualTo("00-" + traceId + "-" + call.spanId() + "-01"));
+        }
+        assertThat(collector.spans()).filteredOn(span -> span.traceId().equals(traceId))
+                .as("no other span for an upstream call (the REST client's was a client span named after its method)")
+                .noneMatch(span -> span.kind() == ReceivedSpan.KIND_CLIENT && span.name().startsWith("GET"));
     }
 
     @Test

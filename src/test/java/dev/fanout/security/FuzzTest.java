@@ -129,7 +129,7 @@ class FuzzTest {
     }
 
     /**
-     * The first profiles after the application starts load the REST clients' classes and open
+     * The first profiles after the application starts load the upstream clients' classes and open
      * their connections, which on a loaded two-core CI machine has taken longer than billing's
      * one-second timeout: a 504 that says nothing about hostile input. So the fan-out is
      * exercised until it answers 200 (a few tries at most) before the first generated case.

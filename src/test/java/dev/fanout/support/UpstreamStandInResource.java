@@ -6,7 +6,7 @@ import java.util.Map;
 import dev.fanout.local.UpstreamStandIn;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** Starts the {@link UpstreamStandIn} before the application and points every REST client at it. */
+/** Starts the {@link UpstreamStandIn} before the application and points every upstream client at it. */
 public class UpstreamStandInResource implements QuarkusTestResourceLifecycleManager {
 
     private UpstreamStandIn stub;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +66,7 @@ class UpstreamFailuresTest {
         assertThatThrownBy(() -> HttpAnswers.read(UPSTREAM, answer(200, "null"), ACCOUNT))
                 .isInstanceOf(UpstreamFailureException.class).hasMessage("billing sent an empty answer");
         assertThatThrownBy(() -> HttpAnswers.read(UPSTREAM, answer(200, ""), ACCOUNT))
-                .isInstanceOf(UpstreamFailureException.class);
+                .isInstanceOf(UpstreamFailureException.class).hasMessage("billing sent an empty answer");
     }
 
     @Test
@@ -74,7 +75,10 @@ class UpstreamFailuresTest {
                 .hasMessage("billing could not be reached or dropped the connection");
         assertThat(UpstreamCalls.translate(UPSTREAM, new HttpClosedException("Connection was closed")))
                 .hasMessage("billing could not be reached or dropped the connection");
-        assertThat(UpstreamCalls.translate(UPSTREAM, new VertxException("The timeout period of 5000ms has been exceeded", true)))
+        assertThat(UpstreamCalls.translate(UPSTREAM, new VertxException("Connection was closed", true)))
+                .hasMessage("billing could not be reached or dropped the connection");
+        // Vert.x's idle (read) timeout is a java.util.concurrent.TimeoutException of its own (an internal class)
+        assertThat(UpstreamCalls.translate(UPSTREAM, new TimeoutException("The timeout period of 5000ms has been exceeded")))
                 .hasMessage("billing could not be reached or dropped the connection");
     }
 
