@@ -56,12 +56,8 @@ class UpstreamClients {
      * client cannot call, fails the call as the upstream's failure; the log says why.
      */
     UpstreamClient of(String upstream, Optional<URI> url) {
-        UpstreamClient client = clients.get(upstream);
-        if (client != null) {
-            return client;
-        }
-        URI base = url.orElseThrow(() -> new UpstreamFailureException(upstream, "has no URL configured", null));
-        return clients.computeIfAbsent(upstream, name -> clientOf(name, base));
+        return clients.computeIfAbsent(upstream, name -> clientOf(name,
+                url.orElseThrow(() -> new UpstreamFailureException(name, "has no URL configured", null))));
     }
 
     private UpstreamClient clientOf(String upstream, URI base) {
